@@ -1,0 +1,41 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+import type { Database } from './schema.js';
+
+// int8 (bigint, bigserial, count(*)) as JavaScript numbers: sizes and
+// sequence numbers stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface PoolOptions {
+  url: string;
+  max: number;
+  connectTimeoutMs: number;
+  /** Statements running longer than this are cancelled by the server. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/**
+ * Opens a pg pool behind Kysely. A connection attempt that takes longer than
+ * `connectTimeoutMs`, or a request that waits that long for a free client,
+ * fails instead of hanging. Values are read in text format: node-postgres's
+ * binary mode corrupts bytea.
+ */
+export function openDatabase(options: PoolOptions): { db: Kysely<Database>; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 60_000,
+    application_name: options.applicationName ?? 'coffre',
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
+
+/** Clients currently checked out of the pool; zero when the vault is idle. */
+export function checkedOutClients(pool: pg.Pool): number {
+  return pool.totalCount - pool.idleCount;
+}

@@ -1,0 +1,119 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Row types as PostgreSQL returns them through node-postgres. bigint columns
+// come back as numbers (see pool.ts); bytea as Buffer.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AccountsTable {
+  id: string;
+  issuer: string;
+  subject: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  erased_at: Timestamp | null;
+}
+
+export interface UserKeysTable {
+  account_id: string;
+  kek_id: string;
+  wrapped_key: Buffer;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  rewrapped_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id_hash: Buffer;
+  account_id: string;
+  roles: string[];
+  csrf_token: string;
+  acr: string | null;
+  auth_time: Timestamp;
+  id_token_sealed: Buffer | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface DocumentsTable {
+  id: string;
+  owner_id: string;
+  category: string;
+  media_type: string;
+  size_bytes: number;
+  chunk_count: number;
+  wrapped_key: Buffer;
+  stream_header: Buffer;
+  title_sealed: Buffer;
+  file_name_sealed: Buffer;
+  created_at: Timestamp;
+}
+
+export interface DocumentChunksTable {
+  document_id: string;
+  index: number;
+  data: Buffer;
+}
+
+export interface AuditEventsTable {
+  chain: number;
+  seq: number;
+  time: Timestamp;
+  canonical: Buffer;
+  prev_hash: Buffer;
+  hash: Buffer;
+  actor_type: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  outcome: string;
+  reason: string | null;
+  request_id: string | null;
+  partner_id: string | null;
+  grant_id: string | null;
+}
+
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  chain: number;
+  seq: number;
+  head_hash: Buffer;
+  time: Timestamp;
+  key_id: string;
+  message: Buffer;
+  signature: Buffer;
+}
+
+export interface AuditSigningKeysTable {
+  key_id: string;
+  public_key: Buffer;
+  wrapped_secret: Buffer | null;
+  kek_id: string | null;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface OidcPayloadsTable {
+  type: string;
+  id: string;
+  payload: unknown;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  user_keys: UserKeysTable;
+  sessions: SessionsTable;
+  documents: DocumentsTable;
+  document_chunks: DocumentChunksTable;
+  audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_signing_keys: AuditSigningKeysTable;
+  oidc_payloads: OidcPayloadsTable;
+}
