@@ -24,7 +24,7 @@ export async function sealSessionIdToken(provider: KeyProvider, idToken: string,
 
 /**
  * Opens a sealed ID token. Throws DecryptionFailed when it belongs to another session or
- * was changed, and KeyProviderError when the provider no longer holds its KEK.
+ * was changed, and KeyProviderError when the provider no longer has its KEK.
  */
 export async function openSessionIdToken(provider: KeyProvider, sealed: Uint8Array, sessionIdHash: Uint8Array): Promise<string> {
   const plaintext = await unwrapWithKek(provider, parse(sealed), (kekId) => sessionIdTokenContext(kekId, sessionIdHash));
@@ -39,7 +39,7 @@ export async function sealSignInTransaction(provider: KeyProvider, transaction: 
 
 /**
  * Opens a sealed sign-in transaction. Throws DecryptionFailed when it was changed or made
- * for another purpose, and KeyProviderError when the provider no longer holds its KEK.
+ * for another purpose, and KeyProviderError when the provider no longer has its KEK.
  */
 export async function openSignInTransaction(provider: KeyProvider, sealed: Uint8Array): Promise<string> {
   const plaintext = await unwrapWithKek(provider, parse(sealed), signInTransactionContext);

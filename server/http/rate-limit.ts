@@ -8,7 +8,7 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Requests allowed per key and window; the next one gets 429 `rate_limited`. */
   max: number;
-  /** What to count by, such as the client address. */
+  /** Counting key of a request, such as the client address. */
   key: (req: Request) => string;
 }
 
@@ -24,8 +24,8 @@ const SWEEP_THRESHOLD = 10_000;
 /**
  * Fixed-window request limiter kept in this process's memory: each key may make `max`
  * requests per window, and further requests get 429 `rate_limited` with Retry-After.
- * NOTE: counters are per process, so N vault instances behind a load balancer allow up
- * to N times `max`; a shared store would be needed for an exact limit.
+ * NOTE: counters are per process. N vault instances behind a load balancer therefore
+ * allow up to N times `max`, and an exact limit would need a shared store.
  *
  * @example
  * router.get('/auth/login', rateLimit({ windowMs: 60_000, max: 30, key: (req) => req.ip ?? 'unknown' }), handler);
