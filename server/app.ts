@@ -28,6 +28,9 @@ export function createApp(ctx: AppContext, parts: AppParts): Express {
   // carry personal data, so they are not cached either.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Behind a reverse proxy, req.ip must be the client's address, or every
+  // person would share one rate limit and one audited source address.
+  app.set('trust proxy', ctx.config.trustedProxies);
 
   app.use(requestContext);
   app.use(securityHeaders(parts.formActionOrigins));

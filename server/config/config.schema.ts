@@ -17,6 +17,9 @@ export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   COFFRE_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  // Number of reverse proxies in front of the vault whose X-Forwarded-For
+  // is trusted for the client address (rate limits, audit source address).
+  COFFRE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   COFFRE_PUBLIC_URL: z.string().url().optional(),
   COFFRE_DATA_DIR: z.string().min(1).default('./var'),
 
@@ -56,6 +59,9 @@ export const environmentSchema = z.object({
 
   COFFRE_SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
   COFFRE_SESSION_ABSOLUTE_HOURS: positiveInt.max(7 * 24).default(12),
+
+  // Seconds between two runs of the job that records grant expiries in the audit log.
+  COFFRE_GRANT_EXPIRY_SWEEP_SECONDS: positiveInt.max(86_400).default(30),
 
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });

@@ -7,6 +7,8 @@ export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;
   readonly listenHost: string;
+  /** Reverse proxies whose X-Forwarded-For is trusted; 0 uses the socket address. */
+  readonly trustedProxies: number;
   /** Base URL that browsers and partners use, without a trailing slash. */
   readonly publicUrl: string;
   readonly dataDir: string;
@@ -33,7 +35,7 @@ export interface Config {
     readonly idTokenSigningAlg: string | undefined;
     readonly encryptionKeysFile: string | undefined;
     readonly devProvider: boolean;
-    /** How the development provider signs and encrypts; ignored without it. */
+    /** Signing and encryption profile of the development provider; ignored without it. */
     readonly devProviderProfile: 'basic' | 'franceconnect-plus';
     /** Requests per minute and client address on each of /auth/login and /auth/callback. */
     readonly signInRateLimitPerMinute: number;
@@ -42,6 +44,10 @@ export interface Config {
     readonly adminSubjects: readonly string[];
   };
   readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
+  readonly grants: {
+    /** Seconds between two runs of the job that records grant expiries in the audit log. */
+    readonly expirySweepSeconds: number;
+  };
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -75,6 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env: env.NODE_ENV,
     port: env.PORT,
     listenHost: env.COFFRE_LISTEN_HOST,
+    trustedProxies: env.COFFRE_TRUSTED_PROXIES,
     publicUrl,
     dataDir,
     database: {
@@ -107,6 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       adminSubjects: env.COFFRE_ADMIN_SUBJECTS,
     },
     session: { idleMinutes: env.COFFRE_SESSION_IDLE_MINUTES, absoluteHours: env.COFFRE_SESSION_ABSOLUTE_HOURS },
+    grants: { expirySweepSeconds: env.COFFRE_GRANT_EXPIRY_SWEEP_SECONDS },
     logLevel: env.LOG_LEVEL,
   };
 

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
+import { logger } from '../logging/logger.js';
 import type { Database } from './schema.js';
 
 // int8 (bigint, bigserial, count(*)) as JavaScript numbers: sizes and
@@ -31,6 +32,9 @@ export function openDatabase(options: PoolOptions): { db: Kysely<Database>; pool
     statement_timeout: options.statementTimeoutMs ?? 60_000,
     application_name: options.applicationName ?? 'coffre',
   });
+  // An idle client can lose its connection (server restart, administrator
+  // termination); without a listener that error would end the process.
+  pool.on('error', (error) => logger.warn('idle database client failed', { error }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

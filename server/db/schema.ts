@@ -106,6 +106,100 @@ export interface OidcPayloadsTable {
   consumed_at: Timestamp | null;
 }
 
+export interface GrantsTable {
+  id: string;
+  person_id: string;
+  partner_id: string;
+  purpose: string;
+  purpose_text: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  revoked_at: Timestamp | null;
+  consent_version: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expiry_recorded_at: Timestamp | null;
+}
+
+export interface GrantDocumentsTable {
+  grant_id: string;
+  document_id: string;
+}
+
+export interface GrantCategoriesTable {
+  grant_id: string;
+  category: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: Buffer;
+  grant_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface SharingCodesTable {
+  id: string;
+  person_id: string;
+  code_hash: Buffer;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface AccessRequestsTable {
+  id: string;
+  partner_id: string;
+  person_id: string;
+  sharing_code_id: string;
+  purpose: string;
+  purpose_text: string | null;
+  categories: string[];
+  message_sealed: Buffer | null;
+  requested_ends_at: Timestamp;
+  status: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  answered_at: Timestamp | null;
+  grant_id: string | null;
+  expires_at: Timestamp;
+}
+
+export interface PartnersTable {
+  id: string;
+  name: string;
+  kind: string;
+  siret: string | null;
+  status: string;
+  client_id: string;
+  created_at: Timestamp;
+  suspended_at: Timestamp | null;
+}
+
+export interface PartnerKeysTable {
+  partner_id: string;
+  kid: string;
+  alg: string;
+  /** A public JWK; node-postgres parses jsonb into an object. */
+  public_jwk: ColumnType<Record<string, unknown>, string, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface ClientAssertionJtisTable {
+  client_id: string;
+  jti: string;
+  expires_at: Timestamp;
+}
+
+export interface TokenSigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: ColumnType<Record<string, unknown>, string, string>;
+  wrapped_private_key: Buffer;
+  kek_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  retired_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   user_keys: UserKeysTable;
@@ -116,4 +210,14 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   audit_signing_keys: AuditSigningKeysTable;
   oidc_payloads: OidcPayloadsTable;
+  partners: PartnersTable;
+  partner_keys: PartnerKeysTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
+  token_signing_keys: TokenSigningKeysTable;
+  grants: GrantsTable;
+  grant_documents: GrantDocumentsTable;
+  grant_categories: GrantCategoriesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  sharing_codes: SharingCodesTable;
+  access_requests: AccessRequestsTable;
 }

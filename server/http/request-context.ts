@@ -4,7 +4,9 @@ import type { RequestHandler } from 'express';
 
 import { logger } from '../logging/logger.js';
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
+// The audit log accepts ids that start with a letter or digit; a client's id
+// that would not fit is replaced rather than failing every audited request.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$/;
 
 /**
  * Gives each request an id (the caller's X-Request-Id when it is well formed)

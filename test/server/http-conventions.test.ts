@@ -54,6 +54,13 @@ describe('problem details', () => {
     expect(response.headers['x-request-id']).toBe('abc-123-def-456');
   });
 
+  // Regression: an id starting with "_" passed here but was rejected by the
+  // audit log, which turned every audited request into a 503.
+  it('replaces a request id that does not start with a letter or digit', async () => {
+    const response = await request(vault.url).get('/healthz').set('X-Request-Id', '_abcdefgh');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('replaces a malformed request id', async () => {
     const response = await request(vault.url).get('/healthz').set('X-Request-Id', 'bad id <script>');
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -34,6 +34,8 @@ export async function startTestVault(env: Record<string, string> = {}): Promise<
     DATABASE_URL: database.url,
     COFFRE_RUNTIME_DATABASE_URL: runtimeUrlFor(database.url),
     LOG_LEVEL: 'error',
+    // Test files sign in many times a minute from 127.0.0.1.
+    COFFRE_SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
     ...env,
   });
   const vault = await startVault(config);
@@ -53,7 +55,7 @@ export async function startTestVault(env: Record<string, string> = {}): Promise<
 
 // Every test file ends here, so a leaked pool client (a transaction never
 // committed, a stream never closed) fails the file that leaked it.
-async function expectNoClientCheckedOut(vault: RunningVault): Promise<void> {
+export async function expectNoClientCheckedOut(vault: RunningVault): Promise<void> {
   const deadline = Date.now() + 3000;
   while (checkedOutClients(vault.ctx.pool) > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
