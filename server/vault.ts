@@ -15,6 +15,7 @@ import type { Feature } from './feature.js';
 import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
 import { logger } from './logging/logger.js';
+import { homeRoutes } from './web/home.routes.js';
 import { createPartnersFeature } from './partners/partners.feature.js';
 
 export interface RunningVault {
@@ -51,7 +52,7 @@ export async function startVault(config: Config): Promise<RunningVault> {
   // then the features whose routes build on a signed-in account.
   const features: Feature[] = [
     await createIdentity(ctx),
-    { routers: [documentRoutes(ctx)] },
+    { routers: [homeRoutes(), documentRoutes(ctx)] },
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
   ];

@@ -84,3 +84,13 @@ describe('security headers', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 });
+
+describe('home page', () => {
+  it('offers sign-in in French', async () => {
+    const response = await request(vault.url).get('/');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.text).toContain('<html lang="fr">');
+    expect(response.text).toContain('href="/auth/login"');
+  });
+});
