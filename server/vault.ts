@@ -6,11 +6,13 @@ import type { KeyProvider } from '../crypto/key-provider.js';
 import { envKeyProvider } from '../crypto/env-key-provider.js';
 import { openFileKeyProvider } from '../crypto/file-key-provider.js';
 import { createApp } from './app.js';
+import { createAuditFeature } from './audit/audit.feature.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { prepareSchema, resolveDatabase } from './db/bootstrap.js';
 import { checkedOutClients, openDatabase } from './db/pool.js';
 import { documentRoutes } from './documents/document.routes.js';
+import { createDpoFeature } from './dpo/dpo.feature.js';
 import type { Feature } from './feature.js';
 import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
@@ -55,6 +57,10 @@ export async function startVault(config: Config): Promise<RunningVault> {
     { routers: [homeRoutes(), documentRoutes(ctx)] },
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
+    await createDpoFeature(ctx),
+    // Last: its close() writes the final checkpoint after every other
+    // feature has stopped appending.
+    await createAuditFeature(ctx),
   ];
   const app = createApp(ctx, {
     routers: features.flatMap((feature) => feature.routers ?? []),
@@ -75,7 +81,8 @@ export async function startVault(config: Config): Promise<RunningVault> {
     stopping ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      for (const feature of [...features].reverse()) await feature.close?.();
+      // In list order, so the audit feature closes after every feature that appends.
+      for (const feature of features) await feature.close?.();
       const leftOver = checkedOutClients(pool);
       if (leftOver > 0) logger.warn('database clients still checked out at stop', { count: leftOver });
       await db.destroy();
