@@ -24,7 +24,7 @@ export interface AppParts {
 export function createApp(ctx: AppContext, parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Document routes stream and set no ETag; JSON answers are small and
+  // Document routes stream and set no ETag; JSON responses are small and
   // carry personal data, so they are not cached either.
   app.set('etag', false);
   app.set('query parser', 'simple');

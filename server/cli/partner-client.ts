@@ -16,7 +16,16 @@ import { parseCliArguments, type CliArguments } from './partner-client/cli-argum
 import { downloadGrantDocuments } from './partner-client/download-documents.js';
 import { ApiError, PartnerApiClient, readPartnerKeyFile } from './partner-client/partner-api-client.js';
 
-const USAGE = 'usage: partner-client --key KEY_FILE [--url URL] grants | documents GRANT_ID | download GRANT_ID [--out DIR] | request --code CODE --purpose PURPOSE --categories C1,C2 [--days N] | request-status REQUEST_ID';
+const USAGE = [
+  'usage: partner-client --key KEY_FILE [--url URL] COMMAND',
+  '  grants                      list the grants made to this partner (id, status, purpose, start, end, pseudonymous person reference)',
+  '  documents GRANT_ID          list the documents a grant covers now',
+  '  download GRANT_ID [--out DIR]',
+  '                              download every document of a grant into DIR (default: the current folder), printing name, size and SHA-256',
+  '  request --code CODE --purpose PURPOSE --categories C1,C2 [--days N]',
+  '                              ask a person for documents with the sharing code they gave you',
+  '  request-status REQUEST_ID   show whether the person approved or refused a request',
+].join('\n');
 
 async function run(args: CliArguments): Promise<void> {
   const keyFile = args.options.get('key');
@@ -27,6 +36,7 @@ async function run(args: CliArguments): Promise<void> {
   switch (command) {
     case 'grants': {
       const { items } = await client.json<{ items: Array<Record<string, string>> }>('GET', '/partner/v1/grants');
+      console.log(['id', 'status', 'purpose', 'startsAt', 'endsAt', 'personRef'].join('\t'));
       for (const grant of items) console.log([grant.id, grant.status, grant.purpose, grant.startsAt, grant.endsAt, grant.personRef].join('\t'));
       return;
     }
@@ -73,10 +83,15 @@ function required(value: string | undefined, message: string): string {
 }
 
 try {
-  await run(parseCliArguments(process.argv.slice(2)));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+  } else {
+    await run(parseCliArguments(argv));
+  }
 } catch (error) {
   if (error instanceof ApiError) {
-    console.error(`Erreur ${error.status} ${error.code} : ${error.message}`);
+    console.error(`Erreur ${error.status} (${error.code}) – ${error.message}`);
   } else {
     console.error(error instanceof Error ? error.message : String(error));
   }

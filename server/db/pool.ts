@@ -34,7 +34,11 @@ export function openDatabase(options: PoolOptions): { db: Kysely<Database>; pool
   });
   // An idle client can lose its connection (server restart, administrator
   // termination); without a listener that error would end the process.
-  pool.on('error', (error) => logger.warn('idle database client failed', { error }));
+  pool.on('error', (error) => {
+    // 57P01 is the server shutting down, as on Ctrl+C with the embedded default.
+    const shutdown = (error as { code?: string }).code === '57P01';
+    logger.log(shutdown ? 'info' : 'warn', shutdown ? 'database server closed an idle connection' : 'idle database client failed', { error });
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

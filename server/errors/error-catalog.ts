@@ -10,7 +10,7 @@ interface CatalogEntry {
 }
 
 /**
- * Every error the vault can answer, by stable code. The code is part of the
+ * Every error the vault can return, by stable code. The code is part of the
  * API contract; titles and details are for people, in French first.
  */
 export const ERROR_CATALOG = {
@@ -87,7 +87,7 @@ export const ERROR_CATALOG = {
   sign_in_failed: {
     status: 400,
     fr: { title: 'Connexion impossible', detail: 'La connexion n\'a pas pu aboutir (réponse du fournisseur d\'identité invalide ou expirée). Recommencez depuis la page d\'accueil.' },
-    en: { title: 'Sign-in failed', detail: 'Sign-in could not complete (the identity provider\'s answer was invalid or expired). Start again from the home page.' },
+    en: { title: 'Sign-in failed', detail: 'Sign-in could not complete (the identity provider\'s response was invalid or expired). Start again from the home page.' },
   },
   acr_too_low: {
     status: 401,
@@ -281,7 +281,7 @@ export const ERROR_CATALOG = {
   service_unavailable: {
     status: 503,
     fr: { title: 'Service momentanément indisponible', detail: 'Le coffre ne peut pas répondre pour le moment. Réessayez dans quelques minutes.' },
-    en: { title: 'Service temporarily unavailable', detail: 'The vault cannot answer right now. Try again in a few minutes.' },
+    en: { title: 'Service temporarily unavailable', detail: 'The vault cannot respond right now. Try again in a few minutes.' },
   },
   internal_error: {
     status: 500,

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 
+import { AuditAppendError } from '../../audit/append.js';
 import { logger } from '../logging/logger.js';
 import { requestLocale } from '../i18n/locale.js';
 import { AppError } from './app-error.js';
@@ -8,11 +9,14 @@ import { describeError, type ErrorCode } from './error-catalog.js';
 /** Writes an RFC 9457 problem detail; the only place that does. */
 export function sendProblem(res: Response, code: ErrorCode, params: Record<string, string | number> = {}, extra: Record<string, unknown> = {}): void {
   const req = res.req;
-  const { status, title, detail } = describeError(code, requestLocale(req), params);
+  const locale = requestLocale(req);
+  const { status, title, detail } = describeError(code, locale, params);
   res
     .status(status)
     .type('application/problem+json')
     .set('Cache-Control', 'no-store')
+    .set('Content-Language', locale)
+    .vary('Accept-Language')
     .send(JSON.stringify({
       type: `urn:coffre:problem:${code}`,
       code,
@@ -38,6 +42,18 @@ export const problemErrorHandler: ErrorRequestHandler = (error, req, res, _next)
       return;
     }
     sendProblem(res, error.code, error.params);
+    return;
+  }
+
+  // A route that lets an append failure through unwrapped still fails
+  // closed with the same answer as the routes that wrap it.
+  if (error instanceof AuditAppendError) {
+    logger.error('audit append failed', { requestId, route: req.route?.path, error });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, 'audit_unavailable');
     return;
   }
 

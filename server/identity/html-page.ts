@@ -16,7 +16,7 @@ export function renderPage(options: { lang: 'fr' | 'en'; title: string; mainHtml
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(options.title)} - Coffre</title>`,
+    `<title>${escapeHtml(options.title)} – Coffre</title>`,
     '</head>',
     '<body>',
     `<main id="contenu">${options.mainHtml}</main>`,

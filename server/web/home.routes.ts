@@ -3,8 +3,8 @@ import { Router } from 'express';
 import { escapeHtml, renderPage } from '../identity/html-page.js';
 import { currentSession } from '../identity/session.middleware.js';
 
-// NOTE: a plain home page until the DSFR pages exist; it lets a person who
-// signs in on the embedded default land somewhere and sign out again.
+// NOTE: a plain home page until the DSFR pages exist. A person who signs in
+// on the embedded default lands here and can sign out again.
 
 /** `GET /`: the home page, with sign-in or sign-out depending on the session. */
 export function homeRoutes(): Router {

@@ -93,7 +93,7 @@ describe('embedded default', () => {
     expect(report.json.entriesChecked).toBeGreaterThan(SPECIMENS.length * 2);
   });
 
-  it('leaves no plaintext in a pg_dump or in any file of the data folder', async () => {
+  it('leaves no plaintext on disk or in a dump', async () => {
     const needles = plaintextNeedles();
 
     // pg_dump writes bytea as hexadecimal text, so each needle is searched

@@ -71,7 +71,8 @@ describe('Camille shares her MDPH decisions with Cap emploi', () => {
     const result = await partnerClient('cap-emploi-de-nulle-part', ['grants']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const [line] = result.stdout.trim().split('\n');
+    const [header, line] = result.stdout.trim().split('\n');
+    expect(header!.split('\t')).toEqual(['id', 'status', 'purpose', 'startsAt', 'endsAt', 'personRef']);
     expect(line!.split('\t').slice(0, 3)).toEqual([grantId, 'active', 'employment_support']);
   });
 
@@ -94,7 +95,7 @@ describe('Camille shares her MDPH decisions with Cap emploi', () => {
     await postJson(vault, camille, `/api/v1/grants/${grantId}/revoke`).expect(200);
     const result = await partnerClient('cap-emploi-de-nulle-part', ['download', grantId, '--out', outDir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Erreur 403 grant_revoked');
+    expect(result.stderr).toContain('Erreur 403 (grant_revoked)');
     expect(result.stderr).toContain('Ce partage a été révoqué par la personne');
   });
 });

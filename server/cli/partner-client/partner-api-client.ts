@@ -109,7 +109,7 @@ async function apiErrorOf(response: Response): Promise<ApiError> {
     const code = String(body.code ?? body.error ?? 'unknown');
     const title = typeof body.title === 'string' ? body.title : '';
     const detail = typeof body.detail === 'string' ? body.detail : typeof body.error_description === 'string' ? body.error_description : '';
-    return new ApiError(response.status, code, [title, detail].filter((part) => part !== '').join(' : '));
+    return new ApiError(response.status, code, [title, detail].filter((part) => part !== '').join('. '));
   } catch {
     return new ApiError(response.status, 'unknown', `réponse inattendue du coffre (HTTP ${response.status})`);
   }

@@ -12,10 +12,10 @@ export interface DevAccount {
 
 /** The accounts of the development provider. Every name here is invented. */
 export const DEV_ACCOUNTS: readonly DevAccount[] = [
-  { id: 'camille', givenName: 'Camille', familyName: 'EXEMPLE', staffRole: null, label: 'Camille EXEMPLE, personne' },
-  { id: 'dominique', givenName: 'Dominique', familyName: 'ESSAI', staffRole: null, label: 'Dominique ESSAI, personne' },
-  { id: 'dpo', givenName: 'Délégué', familyName: 'PROTECTION', staffRole: 'dpo', label: 'Délégué à la protection des données' },
-  { id: 'admin', givenName: 'Administratrice', familyName: 'COFFRE', staffRole: 'admin', label: 'Administratrice du coffre' },
+  { id: 'camille', givenName: 'Camille', familyName: 'EXEMPLE', staffRole: null, label: 'Camille EXEMPLE (usagère)' },
+  { id: 'dominique', givenName: 'Dominique', familyName: 'ESSAI', staffRole: null, label: 'Dominique ESSAI (usager)' },
+  { id: 'dpo', givenName: 'Claude', familyName: 'PROTECTION', staffRole: 'dpo', label: 'Claude PROTECTION (délégué ou déléguée à la protection des données)' },
+  { id: 'admin', givenName: 'Alex', familyName: 'COFFRE', staffRole: 'admin', label: 'Alex COFFRE (administration du coffre)' },
 ];
 
 export function findDevAccount(id: unknown): DevAccount | undefined {
