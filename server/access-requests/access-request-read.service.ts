@@ -2,7 +2,7 @@ import { decidePartnerStanding } from '../../policies/index.js';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../grants/audit-record.js';
 import { allowed, denialError, denied, settle } from '../grants/decision-outcome.js';
-import { toPage, type PageQuery } from '../grants/list-query.js';
+import { toPage, type PageQuery } from '../http/page-query.js';
 import type { PartnerActor } from '../grants/partner-actor.js';
 import { findPartner } from '../grants/partner-directory.repository.js';
 import { decidePersonSharing, type PersonActor } from '../grants/person-actor.js';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { jsonBody } from '../grants/json-body.js';
 import { buildGrantViews } from '../grants/grant-view.js';
-import { parsePageQuery } from '../grants/list-query.js';
+import { parsePageQuery } from '../http/page-query.js';
 import { personActor } from '../grants/person-actor.js';
 import { requestLocale } from '../i18n/locale.js';
 import { requireCsrf, requireSession } from '../identity/session.middleware.js';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import type { AppContext } from '../context.js';
 import { jsonBody } from '../grants/json-body.js';
-import { parsePageQuery } from '../grants/list-query.js';
+import { parsePageQuery } from '../http/page-query.js';
 import { personActor } from '../grants/person-actor.js';
 import { rateLimit } from '../http/rate-limit.js';
 import { currentSession, requireCsrf, requireSession } from '../identity/session.middleware.js';

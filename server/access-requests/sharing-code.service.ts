@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors/app-error.js';
 import { recordAudit } from '../grants/audit-record.js';
 import { allowed, denialError, denied, settle } from '../grants/decision-outcome.js';
-import { toPage, type PageQuery } from '../grants/list-query.js';
+import { toPage, type PageQuery } from '../http/page-query.js';
 import { decidePersonSharing, type PersonActor } from '../grants/person-actor.js';
 import { parseUuid } from '../grants/uuid.js';
 import { SHARING_CODE_VALIDITY_MS, generateSharingCode, hashSharingCode } from './sharing-code.js';

@@ -15,7 +15,7 @@ import {
   suspendPartner,
 } from '../partners/partner-admin.service.js';
 import type { PartnerAdminActor } from '../partners/partner-audit.js';
-import { MAX_PAGE_SIZE } from '../partners/partner-list-query.js';
+import { MAX_PAGE_SIZE } from '../http/page-query.js';
 import { parsePartnerKind, parsePartnerName, parseSiret } from '../partners/partner-registration.js';
 import { parsePartnerJwks } from '../partners/partner-jwks.js';
 import type { PartnerView } from '../partners/partner-view.js';

@@ -4,7 +4,7 @@ import { loadUserKey } from '../identity/account.repository.js';
 import { authorizeDocumentAccess } from './document-access.js';
 import type { RequestActor } from './document-actor.js';
 import { appendDocumentAudit, recordDocumentDenial } from './document-audit.js';
-import { encodeCursor } from './document-cursor.js';
+import { encodeCursor } from '../http/page-cursor.js';
 import { denialError } from './document-denial.js';
 import type { DocumentListQuery } from './document-list-query.js';
 import { listOwnedDocuments } from './document.repository.js';

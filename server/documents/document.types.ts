@@ -33,8 +33,4 @@ export interface DocumentView {
   createdAt: string;
 }
 
-/** Position in the newest-first listing: the last document of a page. */
-export interface ListPosition {
-  createdAt: Date;
-  id: string;
-}
+export type { ListPosition } from '../http/page-cursor.js';

@@ -4,7 +4,7 @@ import { recordAudit } from './audit-record.js';
 import { allowed, denialError, denied, settle } from './decision-outcome.js';
 import { findGrant, listGrantsOfPerson } from './grant.repository.js';
 import type { StoredGrant } from './grant.types.js';
-import { toPage, type PageQuery } from './list-query.js';
+import { toPage, type PageQuery } from '../http/page-query.js';
 import { decidePersonSharing, type PersonActor } from './person-actor.js';
 import { parseUuid } from './uuid.js';
 

@@ -10,7 +10,7 @@ import { parseGrantRequest } from './grant-request.js';
 import { revokePersonGrant } from './grant-revoke.service.js';
 import { buildGrantViews } from './grant-view.js';
 import { jsonBody } from './json-body.js';
-import { parsePageQuery } from './list-query.js';
+import { parsePageQuery } from '../http/page-query.js';
 import { personActor } from './person-actor.js';
 
 // Printable ASCII without spaces, as the IETF Idempotency-Key draft's examples use.

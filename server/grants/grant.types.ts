@@ -55,8 +55,4 @@ export interface GrantView {
   consentVersion: string;
 }
 
-/** Position in a newest-first listing: the last item of a page. */
-export interface ListPosition {
-  createdAt: Date;
-  id: string;
-}
+export type { ListPosition } from '../http/page-cursor.js';

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { sendContent } from '../documents/content-response.js';
 import { readDocumentContent } from '../documents/download.service.js';
 import { requirePartner } from '../partners/partner-auth.middleware.js';
-import { parsePageQuery } from './list-query.js';
+import { parsePageQuery } from '../http/page-query.js';
 import { partnerActor } from './partner-actor.js';
 import { openPartnerDocumentViews } from './partner-document-view.js';
 import { authorizePartnerDownload } from './partner-download.service.js';

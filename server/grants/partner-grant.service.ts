@@ -12,7 +12,7 @@ import { allowed, denialError, denied, settle } from './decision-outcome.js';
 import { findCandidateDocuments } from './document-facts.repository.js';
 import { findGrant, listGrantsOfPartner } from './grant.repository.js';
 import type { StoredGrant } from './grant.types.js';
-import { toPage, type PageQuery } from './list-query.js';
+import { toPage, type PageQuery } from '../http/page-query.js';
 import type { PartnerActor } from './partner-actor.js';
 import { findPartner } from './partner-directory.repository.js';
 import { personRefFor } from './person-ref.js';

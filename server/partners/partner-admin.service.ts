@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { appendPartnerAudit, type PartnerAdminActor } from './partner-audit.js';
-import { encodeCursor } from './partner-cursor.js';
+import { encodeCursor } from '../http/page-cursor.js';
 import { isPartnerId, newClientId } from './partner-id.js';
 import type { PartnerListQuery } from './partner-list-query.js';
 import type { PartnerRegistration } from './partner-registration.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { JWK } from 'jose';
 
 import type { Database, PartnersTable } from '../db/schema.js';
-import type { ListPosition } from './partner-cursor.js';
+import type { ListPosition } from '../http/page-cursor.js';
 import type { Partner, PartnerKey, PartnerKeyAlgorithm, PartnerKind, PartnerStatus } from './partner.types.js';
 
 type Reader = Kysely<Database> | Transaction<Database>;

@@ -1,12 +1,17 @@
 import { AppError } from '../errors/app-error.js';
-import { isDocumentId } from './document-id.js';
-import type { ListPosition } from './document.types.js';
+
+/** Where a newest-first page ends: the last row's creation time and id. */
+export interface ListPosition {
+  createdAt: Date;
+  id: string;
+}
 
 const BASE64URL_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // NOTE: the cursor keeps milliseconds, like a JavaScript Date. That is exact
-// because uploads write `created_at` from a Date; rows written with
+// because the listed rows write `created_at` from a Date; rows written with
 // PostgreSQL's microsecond now() could be skipped at a page boundary.
 
 /** Encodes a listing position as an opaque base64url token. */
@@ -33,6 +38,6 @@ export function decodeCursor(token: string): ListPosition {
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
   const [time, id] = decoded as unknown[];
   if (typeof time !== 'string' || !TIME_PATTERN.test(time) || Number.isNaN(Date.parse(time))) throw invalid();
-  if (typeof id !== 'string' || !isDocumentId(id)) throw invalid();
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw invalid();
   return { createdAt: new Date(time), id: id.toLowerCase() };
 }
