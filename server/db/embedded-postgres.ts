@@ -6,6 +6,7 @@ import pg from 'pg';
 
 import { logger } from '../logging/logger.js';
 import { loadEmbeddedPostgres, makeReachableForPostgres } from './embedded-postgres-loader.js';
+import { startPostgresProcess, type PostgresProcess } from './postgres-process.js';
 
 /** Connection settings of the embedded server, kept in the data folder (mode 0600). */
 interface EmbeddedSecrets {
@@ -40,32 +41,19 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, runti
   const runsAsRoot = process.getuid?.() === 0;
   await makeReachableForPostgres(clusterDir);
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  let server: InstanceType<typeof EmbeddedPostgres> | null = null;
+  let server: PostgresProcess | null = null;
   if (await canConnect(superuserUrl)) {
     logger.info('embedded PostgreSQL already running; connecting to it', { port });
   } else {
-    server = new EmbeddedPostgres({
-      databaseDir: clusterDir,
-      port,
-      user: 'postgres',
-      password: secrets.superuserPassword,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // PostgreSQL refuses to run as root; the package then runs it as the
-      // system's postgres user, creating that user only if it is missing.
-      createPostgresUser: runsAsRoot,
-      initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'log_min_messages=warning'],
-      onLog: (message) => logger.debug('embedded PostgreSQL', { output: message.trim().slice(0, 500) }),
-      onError: (error) => logger.warn('embedded PostgreSQL reported an error', { error: String(error).slice(0, 500) }),
-    });
-
     if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
       logger.info('initialising embedded PostgreSQL cluster', { clusterDir });
-      await server.initialise();
+      await initialiseCluster(clusterDir, port, secrets.superuserPassword, runsAsRoot);
     }
-    await server.start();
+    server = await startPostgresProcess({
+      clusterDir,
+      port,
+      flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'log_min_messages=warning'],
+    });
     logger.info('embedded PostgreSQL started', { port });
   }
 
@@ -82,6 +70,27 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, runti
       logger.info('embedded PostgreSQL stopped', { port });
     },
   };
+}
+
+// embedded-postgres's initdb step creates the cluster with the superuser
+// password and SCRAM authentication, and the system's postgres user when
+// running as root and it is missing. The server itself is started by
+// startPostgresProcess.
+async function initialiseCluster(clusterDir: string, port: number, superuserPassword: string, runsAsRoot: boolean): Promise<void> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password: superuserPassword,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: runsAsRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message) => logger.debug('embedded PostgreSQL initdb', { output: message.trim().slice(0, 500) }),
+    onError: (error) => logger.warn('embedded PostgreSQL initdb reported an error', { error: String(error).slice(0, 500) }),
+  });
+  await cluster.initialise();
 }
 
 async function loadOrCreateSecrets(file: string): Promise<EmbeddedSecrets> {
