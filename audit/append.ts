@@ -7,6 +7,7 @@ import { APPEND_CHAIN, chainLockKey } from './chains.js'
 import {
   AUDIT_ENTRY_VERSION,
   GENESIS_HASH,
+  InvalidAuditEntryError,
   chainHash,
   entryCanonicalBytes,
   normalizeAuditEventInput,
@@ -14,6 +15,36 @@ import {
   type AuditEventInput,
 } from './entry.js'
 import { entryToRow } from './event-row.js'
+
+/** Default of the bounded wait for the chain's append lock, in milliseconds. */
+export const DEFAULT_AUDIT_LOCK_TIMEOUT_MS = 5_000
+
+const MAX_AUDIT_LOCK_TIMEOUT_MS = 600_000
+
+let lockTimeoutMs = DEFAULT_AUDIT_LOCK_TIMEOUT_MS
+
+/**
+ * Error thrown when the database refuses or fails an append: the lock wait
+ * timed out, the insert was not permitted, the connection broke. The database
+ * error is in `cause`. Callers respond with `audit_unavailable` (503) and let the
+ * transaction roll back, so nothing happens without its record.
+ */
+export class AuditAppendError extends Error {
+  override name = 'AuditAppendError'
+}
+
+/**
+ * Sets how long every later append in this process waits for the chain's
+ * append lock before it fails with `AuditAppendError`, in milliseconds
+ * (1 to 600,000). The vault sets it once at start from
+ * COFFRE_AUDIT_LOCK_TIMEOUT_MS.
+ */
+export function setAuditLockTimeout(milliseconds: number): void {
+  if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > MAX_AUDIT_LOCK_TIMEOUT_MS) {
+    throw new RangeError(`invalid audit lock timeout ${milliseconds}: must be an integer from 1 to ${MAX_AUDIT_LOCK_TIMEOUT_MS} milliseconds`)
+  }
+  lockTimeoutMs = milliseconds
+}
 
 /**
  * Appends one entry to the chain inside the caller's transaction, so the caller's change and this record commit or fail together.
@@ -26,6 +57,11 @@ import { entryToRow } from './event-row.js'
  * The entry's time is `now` if given, else the clock after the lock is
  * granted. Time never decreases along the chain: when that time is earlier
  * than the previous entry's, the entry takes the previous entry's time.
+ *
+ * The wait for the lock is bounded by `setAuditLockTimeout` (5 s by default),
+ * through `SET LOCAL lock_timeout`, which stays in force for the rest of the
+ * caller's transaction. A timeout and every other database failure throw
+ * `AuditAppendError`.
  *
  * The transaction must run at READ COMMITTED, PostgreSQL's default. At
  * REPEATABLE READ or SERIALIZABLE the read of the head cannot see an append
@@ -40,7 +76,15 @@ export async function appendAuditEvent(
   if (now !== undefined && Number.isNaN(now.getTime())) {
     throw new RangeError('invalid audit time: now is an invalid Date')
   }
-  return appendToChain(trx, APPEND_CHAIN, normalizeAuditEventInput(input), now)
+  const event = normalizeAuditEventInput(input)
+  try {
+    return await appendToChain(trx, APPEND_CHAIN, event, now)
+  } catch (error) {
+    if (error instanceof InvalidAuditEntryError || error instanceof RangeError) {
+      throw error
+    }
+    throw new AuditAppendError('audit append failed: the entry could not be written to the chain', { cause: error })
+  }
 }
 
 async function appendToChain(
@@ -50,6 +94,10 @@ async function appendToChain(
   now: Date | undefined,
 ): Promise<AuditEntry> {
   const lockKey = chainLockKey(chain)
+
+  // A bounded wait: a stuck lock holder makes appends fail, and so their
+  // requests fail closed, instead of piling up behind it.
+  await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx)
 
   // The lock and the read of the head must be two statements, because at
   // READ COMMITTED each statement takes a new snapshot. A single statement

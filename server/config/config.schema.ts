@@ -63,6 +63,13 @@ export const environmentSchema = z.object({
   // Seconds between two runs of the job that records grant expiries in the audit log.
   COFFRE_GRANT_EXPIRY_SWEEP_SECONDS: positiveInt.max(86_400).default(30),
 
+  // The audit chain's head is signed every COFFRE_CHECKPOINT_EVERY entries and,
+  // when entries were added, every COFFRE_CHECKPOINT_SECONDS seconds.
+  COFFRE_CHECKPOINT_EVERY: positiveInt.max(1_000_000).default(1000),
+  COFFRE_CHECKPOINT_SECONDS: positiveInt.max(86_400).default(60),
+  // Milliseconds an audit append waits for the chain's lock before its request fails with 503.
+  COFFRE_AUDIT_LOCK_TIMEOUT_MS: positiveInt.max(600_000).default(5000),
+
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
 

@@ -48,6 +48,14 @@ export interface Config {
     /** Seconds between two runs of the job that records grant expiries in the audit log. */
     readonly expirySweepSeconds: number;
   };
+  readonly audit: {
+    /** Entries after which the chain head is signed again. */
+    readonly checkpointEvery: number;
+    /** Seconds after which a head with unsigned entries is signed again. */
+    readonly checkpointSeconds: number;
+    /** Milliseconds an append waits for the chain's lock before it fails. */
+    readonly lockTimeoutMs: number;
+  };
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -115,6 +123,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     session: { idleMinutes: env.COFFRE_SESSION_IDLE_MINUTES, absoluteHours: env.COFFRE_SESSION_ABSOLUTE_HOURS },
     grants: { expirySweepSeconds: env.COFFRE_GRANT_EXPIRY_SWEEP_SECONDS },
+    audit: {
+      checkpointEvery: env.COFFRE_CHECKPOINT_EVERY,
+      checkpointSeconds: env.COFFRE_CHECKPOINT_SECONDS,
+      lockTimeoutMs: env.COFFRE_AUDIT_LOCK_TIMEOUT_MS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 

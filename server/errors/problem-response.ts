@@ -46,7 +46,7 @@ export const problemErrorHandler: ErrorRequestHandler = (error, req, res, _next)
   }
 
   // A route that lets an append failure through unwrapped still fails
-  // closed with the same answer as the routes that wrap it.
+  // closed with the same response as the routes that wrap it.
   if (error instanceof AuditAppendError) {
     logger.error('audit append failed', { requestId, route: req.route?.path, error });
     if (res.headersSent) {

@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+
+import { appendAuditEvent } from '../../audit/append.js';
+import { createDatabaseSignatureVerifier } from '../../audit/checkpoint-signatures.js';
+import { verifyChain, type VerificationReport } from '../../audit/verify.js';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors/app-error.js';
+import { logger } from '../logging/logger.js';
+
+/** Latest checkpoint covered by a verification, as the DPO's response shows it. */
+export interface LatestCheckpointView {
+  seq: number;
+  /** Signed head hash, 64 lowercase hex digits. */
+  headHash: string;
+  /** RFC 3339 UTC. */
+  time: string;
+  keyId: string;
+}
+
+/** Response of `GET /dpo/v1/audit/verification`. */
+export type VerificationView = VerificationReport & { latestCheckpoint: LatestCheckpointView | null };
+
+/** Account that requested a verification, as the audit log records it. */
+export interface VerificationActor {
+  actorType: 'person' | 'dpo' | 'admin';
+  accountId: string;
+  requestId: string | null;
+  sourceAddress: string | null;
+}
+
+/**
+ * Verifies the whole chain with checkpoint signatures, then records
+ * `audit.verify`. The entry is appended after verification, in a transaction
+ * of its own, because an entry appended during verification would belong to
+ * the chain being verified. So the report never covers its own entry, and the
+ * next verification does.
+ *
+ * The latest checkpoint returned is the latest at or before the verified head.
+ * Throws `audit_unavailable` when the entry cannot be written, so no report
+ * leaves without its record.
+ */
+export async function verifyAuditLog(db: Kysely<Database>, actor: VerificationActor): Promise<VerificationView> {
+  const report = await verifyChain(db, { verifySignature: await createDatabaseSignatureVerifier(db) });
+  const latestCheckpoint = report.head === null ? null : await latestCheckpointUpTo(db, report.head.chain, report.head.seq);
+
+  await recordVerification(db, actor, 'allow', report.valid ? null : report.failure?.kind ?? null);
+  if (!report.valid) logger.warn('audit verification found a mismatch', { requestId: actor.requestId, failure: report.failure });
+  return { ...report, latestCheckpoint };
+}
+
+/** Records a verification decision in a transaction of its own; throws `audit_unavailable` when it cannot. */
+export async function recordVerification(
+  db: Kysely<Database>,
+  actor: VerificationActor,
+  outcome: 'allow' | 'deny',
+  reason: string | null,
+): Promise<void> {
+  try {
+    await db.transaction().execute((trx) =>
+      appendAuditEvent(trx, {
+        actorType: actor.actorType,
+        actorId: actor.accountId,
+        subjectId: null,
+        action: 'audit.verify',
+        resourceType: 'audit_log',
+        resourceId: null,
+        outcome,
+        reason,
+        requestId: actor.requestId,
+        sourceAddress: actor.sourceAddress,
+      }),
+    );
+  } catch (error) {
+    logger.error('audit append failed', { requestId: actor.requestId, action: 'audit.verify', error });
+    throw new AppError('audit_unavailable', {}, { cause: error });
+  }
+}
+
+async function latestCheckpointUpTo(db: Kysely<Database>, chain: number, seq: number): Promise<LatestCheckpointView | null> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'head_hash', 'time', 'key_id'])
+    .where('chain', '=', chain)
+    .where('seq', '<=', seq)
+    .orderBy('seq', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return { seq: Number(row.seq), headHash: row.head_hash.toString('hex'), time: new Date(row.time).toISOString(), keyId: row.key_id };
+}
