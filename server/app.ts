@@ -27,6 +27,8 @@ export function createApp(ctx: AppContext, parts: AppParts): Express {
   // Document routes stream and set no ETag; JSON responses are small and
   // carry personal data, so they are not cached either.
   app.set('etag', false);
+  // Guards that are plain handlers (requireSession) reach the database here.
+  app.locals.db = ctx.db;
   app.set('query parser', 'simple');
   // Behind a reverse proxy, req.ip must be the client's address, or every
   // person would share one rate limit and one audited source address.

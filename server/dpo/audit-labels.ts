@@ -16,6 +16,7 @@ type Label = Record<Locale, string>;
 export const ACTION_LABELS: Readonly<Record<string, Label>> = Object.freeze({
   'auth.sign_in': { fr: 'Connexion', en: 'Sign-in' },
   'auth.sign_out': { fr: 'Déconnexion', en: 'Sign-out' },
+  'auth.session': { fr: 'Accès avec une session expirée', en: 'Access with an expired session' },
   'document.upload': { fr: 'Dépôt d\'un document', en: 'Document upload' },
   'document.read': { fr: 'Consultation des informations d\'un document', en: 'Document details read' },
   'document.download': { fr: 'Téléchargement d\'un document', en: 'Document download' },

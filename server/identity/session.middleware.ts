@@ -1,7 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Kysely } from 'kysely';
 
+import { appendAuditEvent } from '../../audit/append.js';
 import { constantTimeEqual } from '../../crypto/constant-time.js';
 import type { AppContext } from '../context.js';
+import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { findSession, touchSession } from './session.repository.js';
 import { readCookie, sessionCookieName } from './session-cookie.js';
@@ -47,19 +50,44 @@ export function sessionOf(res: Response): SessionInfo {
 }
 
 /** Refuses a request without a live session: 401 `unauthenticated` or `session_expired`. */
-export const requireSession: RequestHandler = (_req, res, next) => {
+export const requireSession: RequestHandler = async (req, res, next) => {
   if (currentSession(res)) return next();
-  next(new AppError(res.locals.sessionExpired ? 'session_expired' : 'unauthenticated'));
+  next(await refusalWithoutSession(req, res));
 };
 
 /** Refuses a signed-in account that lacks the role: 403 `forbidden`. */
 export function requireRole(role: Role): RequestHandler {
-  return (_req, res, next) => {
+  return async (req, res, next) => {
     const session = currentSession(res);
-    if (!session) return next(new AppError(res.locals.sessionExpired ? 'session_expired' : 'unauthenticated'));
+    if (!session) return next(await refusalWithoutSession(req, res));
     if (!session.roles.includes(role)) return next(new AppError('forbidden'));
     next();
   };
+}
+
+// A request whose session expired is a refusal on personal-data routes
+// before the caller is identified again, so it is recorded with the actor
+// unknown (the expired session proves nothing about who sends it now). A
+// request with no session at all carries no claim to record.
+async function refusalWithoutSession(req: Request, res: Response): Promise<AppError> {
+  if (!res.locals.sessionExpired) return new AppError('unauthenticated');
+
+  const db = req.app.locals.db as Kysely<Database> | undefined;
+  if (db) {
+    try {
+      await db.transaction().execute((trx) =>
+        appendAuditEvent(trx, {
+          actorType: 'unknown', actorId: null, subjectId: null,
+          action: 'auth.session', resourceType: null, resourceId: null,
+          outcome: 'deny', reason: 'session_expired',
+          requestId: res.locals.requestId ?? null, sourceAddress: req.ip ?? null,
+        }),
+      );
+    } catch (error) {
+      return new AppError('audit_unavailable', {}, { cause: error });
+    }
+  }
+  return new AppError('session_expired');
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

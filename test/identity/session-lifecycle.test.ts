@@ -141,6 +141,20 @@ describe('session expiry', () => {
     expect(status).toBe(401);
     expect(code).toBe('session_expired');
   });
+
+  it('records the refusal with the actor unknown', async () => {
+    const session = await signIn(vault, 'camille');
+    await database.client.query(`update sessions set last_seen_at = now() - interval '2 minutes' where account_id = $1 and revoked_at is null`, [
+      session.accountId,
+    ]);
+
+    await meStatus(session.cookie);
+
+    const { rows } = await database.client.query(
+      `select actor_type, actor_id, outcome, reason from audit_events where action = 'auth.session' order by seq desc limit 1`,
+    );
+    expect(rows[0]).toEqual({ actor_type: 'unknown', actor_id: null, outcome: 'deny', reason: 'session_expired' });
+  });
 });
 
 describe('sign-in over an existing session', () => {
