@@ -183,9 +183,9 @@ async function checkCheckpointsAt(
       }
     }
 
-    // TODO: use the Ed25519 verifier of crypto/ by default once audit signing
-    // keys exist. Until then, signatures are checked only when the caller
-    // supplies verifySignature.
+    // Signatures are checked only when the caller supplies verifySignature:
+    // this module does not read keys. `npm run audit:verify` and the DPO's
+    // verification route pass one built from audit_signing_keys.
     if (verifySignature !== undefined && !(await verifySignature(checkpoint))) {
       return {
         kind: 'bad_signature',

@@ -38,6 +38,29 @@ export function auditSigningKeyContext(kekId: string, keyId: string): string {
   return `coffre:audit-signing-key:v1:${requireId('kekId', kekId)}:${requireOwnerId('keyId', keyId)}`;
 }
 
+/** Builds the associated data that binds a sealed ID token to its KEK and session. */
+export function sessionIdTokenContext(kekId: string, sessionIdHash: Uint8Array): string {
+  if (!(sessionIdHash instanceof Uint8Array) || sessionIdHash.length !== 32) {
+    throw new RangeError('sessionIdHash must be the 32-byte SHA-256 of the session id');
+  }
+  return `coffre:session-id-token:v1:${requireId('kekId', kekId)}:${Buffer.from(sessionIdHash).toString('hex')}`;
+}
+
+/** Builds the associated data of a sealed sign-in transaction cookie. */
+export function signInTransactionContext(kekId: string): string {
+  return `coffre:sign-in-transaction:v1:${requireId('kekId', kekId)}`;
+}
+
+/** Builds the associated data that binds a partner's message to its access request. */
+export function accessRequestMessageContext(requestId: string): string {
+  return `coffre:access-request-message:v1:${requireOwnerId('requestId', requestId)}`;
+}
+
+/** Builds the associated data that binds the vault's token signing key to its KEK and kid. */
+export function tokenSigningKeyContext(kekId: string, kid: string): string {
+  return `coffre:token-signing-key:v1:${requireId('kekId', kekId)}:${requireOwnerId('kid', kid)}`;
+}
+
 function requireId(name: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new RangeError(`${name} must be a non-empty string`);

@@ -1,5 +1,6 @@
 import { DecryptionFailed } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
+import { sessionIdTokenContext, signInTransactionContext } from './associated-data.js';
 import { unwrapWithKek, wrapWithCurrentKek, type WrappedKey } from './wrapped-key.js';
 
 /**
@@ -44,19 +45,6 @@ export async function sealSignInTransaction(provider: KeyProvider, transaction: 
 export async function openSignInTransaction(provider: KeyProvider, sealed: Uint8Array): Promise<string> {
   const plaintext = await unwrapWithKek(provider, parse(sealed), signInTransactionContext);
   return decodeUtf8(plaintext);
-}
-
-// NOTE: these two builders belong beside the others in associated-data.ts; they live here
-// until that file's owner moves them.
-function sessionIdTokenContext(kekId: string, sessionIdHash: Uint8Array): string {
-  if (!(sessionIdHash instanceof Uint8Array) || sessionIdHash.length !== 32) {
-    throw new RangeError('sessionIdHash must be the 32-byte SHA-256 of the session id');
-  }
-  return `coffre:session-id-token:v1:${kekId}:${Buffer.from(sessionIdHash).toString('hex')}`;
-}
-
-function signInTransactionContext(kekId: string): string {
-  return `coffre:sign-in-transaction:v1:${kekId}`;
 }
 
 function serialize(wrapped: WrappedKey): Uint8Array {

@@ -1,17 +1,11 @@
 import { openEnvelope, sealEnvelope } from '../../crypto/aead-envelope.js';
+import { accessRequestMessageContext } from '../../crypto/associated-data.js';
 
 /** Maximum length of a partner's message, in Unicode code points after trimming. */
 export const MESSAGE_MAX_LENGTH = 1000;
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-
-// NOTE: this context belongs with the others in crypto/associated-data.ts;
-// it lives here until that module gains an access-request purpose.
-function messageContext(requestId: string): string {
-  if (requestId.includes(':')) throw new RangeError('requestId must not contain ":"');
-  return `coffre:access-request-message:v1:${requestId}`;
-}
 
 /**
  * Returns a partner's message as it is stored: NFC-normalized and trimmed,
@@ -28,10 +22,10 @@ export function normalizeMessage(message: string | null | undefined): string | n
  * erasing the person's key makes it unreadable with their documents.
  */
 export async function sealMessage(userKey: Uint8Array, requestId: string, message: string): Promise<Uint8Array> {
-  return sealEnvelope(userKey, utf8Encoder.encode(message), messageContext(requestId));
+  return sealEnvelope(userKey, utf8Encoder.encode(message), accessRequestMessageContext(requestId));
 }
 
 /** Opens a sealed message. Throws DecryptionFailed on any mismatch of key, request or bytes. */
 export async function openMessage(userKey: Uint8Array, requestId: string, sealed: Uint8Array): Promise<string> {
-  return utf8Decoder.decode(await openEnvelope(userKey, sealed, messageContext(requestId)));
+  return utf8Decoder.decode(await openEnvelope(userKey, sealed, accessRequestMessageContext(requestId)));
 }

@@ -28,8 +28,8 @@ import {
  */
 export function signInRoutes(ctx: AppContext, relyingParty: RelyingParty, roleSources: RoleSources): Router {
   const router = Router();
-  // NOTE: behind a reverse proxy, req.ip is the client only when Express's 'trust proxy'
-  // names that proxy. Otherwise every client shares the proxy's address and one limit.
+  // Behind a reverse proxy, req.ip is the client only when COFFRE_TRUSTED_PROXIES counts
+  // that proxy; otherwise every client shares the proxy's address and one limit.
   const limit = () =>
     rateLimit({ windowMs: 60_000, max: ctx.config.oidc.signInRateLimitPerMinute, key: (req) => req.ip ?? 'unknown' });
 

@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 
+import { tokenSigningKeyContext } from '../../../crypto/associated-data.js';
 import type { KeyProvider } from '../../../crypto/key-provider.js';
 import { unwrapWithKek, wrapWithCurrentKek } from '../../../crypto/wrapped-key.js';
 import { DecryptionFailed } from '../../../crypto/errors.js';
@@ -142,10 +143,3 @@ async function insertNewSigningKey(db: Kysely<Database>, keys: KeyProvider): Pro
   }
 }
 
-// Associated data of the wrapped private key: purpose, format version, KEK id and kid.
-// A thumbprint is base64url, so the kid contains no ':' and the string splits one way only.
-// NOTE: the other contexts live in crypto/associated-data.ts; this one belongs there too.
-function tokenSigningKeyContext(kekId: string, kid: string): string {
-  if (kid.length === 0 || kid.includes(':')) throw new RangeError('kid must be a non-empty string without ":"');
-  return `coffre:token-signing-key:v1:${kekId}:${kid}`;
-}

@@ -23,8 +23,8 @@ export const TOKEN_REQUESTS_PER_CLIENT_PER_MINUTE = 30;
  */
 export function tokenRoutes(ctx: AppContext): Router {
   const router = Router();
-  // NOTE: behind a reverse proxy, req.ip is the client only when Express's 'trust proxy'
-  // names that proxy. Otherwise every client shares the proxy's address and one limit.
+  // Behind a reverse proxy, req.ip is the client only when COFFRE_TRUSTED_PROXIES counts
+  // that proxy; otherwise every client shares the proxy's address and one limit.
   const perAddress = rateLimit({ windowMs: 60_000, max: TOKEN_REQUESTS_PER_ADDRESS_PER_MINUTE, key: (req) => req.ip ?? 'unknown' });
   // NOTE: the client id is read before authentication, so anyone can spend a partner's
   // budget by naming it. The per-address limit bounds what one address can do.
