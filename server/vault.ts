@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
+import type { Express } from 'express';
+
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { envKeyProvider } from '../crypto/env-key-provider.js';
 import { openFileKeyProvider } from '../crypto/file-key-provider.js';
@@ -17,6 +19,7 @@ import type { Feature } from './feature.js';
 import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
 import { logger } from './logging/logger.js';
+import { createOpenApiFeature } from './openapi/openapi.feature.js';
 import { homeRoutes } from './web/home.routes.js';
 import { createPartnersFeature } from './partners/partners.feature.js';
 
@@ -25,6 +28,8 @@ export interface RunningVault {
   url: string;
   ctx: AppContext;
   server: Server;
+  /** The Express application, kept so that tests can list its routes. */
+  app: Express;
   stop(): Promise<void>;
 }
 
@@ -58,6 +63,7 @@ export async function startVault(config: Config): Promise<RunningVault> {
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
     await createDpoFeature(ctx),
+    createOpenApiFeature(ctx),
     // Last: its close() writes the final checkpoint after every other
     // feature has stopped appending.
     await createAuditFeature(ctx),
@@ -91,5 +97,5 @@ export async function startVault(config: Config): Promise<RunningVault> {
     })();
     return stopping;
   };
-  return { url, ctx, server, stop };
+  return { url, ctx, server, app, stop };
 }
