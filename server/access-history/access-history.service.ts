@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../audit/append.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { decideOwnerDocumentCollectionAccess } from '../../policies/index.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/schema.js';
@@ -13,7 +13,6 @@ import { AppError } from '../errors/app-error.js';
 import type { PersonActor } from '../grants/person-actor.js';
 import { loadUserKey } from '../identity/account.repository.js';
 import type { Locale } from '../i18n/locale.js';
-import { logger } from '../logging/logger.js';
 import { buildHistoryItems, type HistoryItem } from './access-history-view.js';
 import { listHistoryRecords } from './access-history.repository.js';
 
@@ -119,23 +118,18 @@ async function authorizeHistory(ctx: AppContext, actor: PersonActor): Promise<vo
 
 /** Appends an `access_history.read` decision inside `trx`; a failure becomes `audit_unavailable` (503). */
 async function appendHistoryAudit(trx: Transaction<Database>, actor: PersonActor, outcome: 'allow' | 'deny', reason: string | null): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: actor.audit.type,
-      actorId: actor.accountId,
-      subjectId: actor.accountId,
-      action: 'access_history.read',
-      resourceType: 'access_history',
-      resourceId: null,
-      outcome,
-      reason,
-      requestId: actor.requestId,
-      sourceAddress: actor.sourceAddress,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: actor.requestId, action: 'access_history.read', error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: actor.audit.type,
+    actorId: actor.accountId,
+    subjectId: actor.accountId,
+    action: 'access_history.read',
+    resourceType: 'access_history',
+    resourceId: null,
+    outcome,
+    reason,
+    requestId: actor.requestId,
+    sourceAddress: actor.sourceAddress,
+  });
 }
 
 function csvLine(item: HistoryItem, locale: Locale): string {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../audit/append.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { actorTypeFor } from '../identity/oidc/account-roles.js';
@@ -28,23 +28,18 @@ export interface DocumentAuditEvent {
  * with it, so nothing happens without its record.
  */
 export async function appendDocumentAudit(trx: Transaction<Database>, actor: RequestActor, event: DocumentAuditEvent): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: actorTypeFor(actor.roles),
-      actorId: actor.accountId,
-      subjectId: event.subjectId ?? actor.accountId,
-      action: event.action,
-      resourceType: 'document',
-      resourceId: event.documentId,
-      outcome: event.outcome,
-      reason: event.reason,
-      requestId: actor.requestId,
-      sourceAddress: actor.sourceAddress,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: actor.requestId, action: event.action, documentId: event.documentId, error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: actorTypeFor(actor.roles),
+    actorId: actor.accountId,
+    subjectId: event.subjectId ?? actor.accountId,
+    action: event.action,
+    resourceType: 'document',
+    resourceId: event.documentId,
+    outcome: event.outcome,
+    reason: event.reason,
+    requestId: actor.requestId,
+    sourceAddress: actor.sourceAddress,
+  });
 }
 
 /**

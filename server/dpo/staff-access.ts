@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
 import type { Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../audit/append.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { decideStaffAction, type StaffAction } from '../../policies/staff.policy.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors/app-error.js';
 import { actorTypeFor } from '../identity/oidc/account-roles.js';
 import { sessionOf } from '../identity/session.middleware.js';
-import { logger } from '../logging/logger.js';
 
 /** The signed-in staff member behind a DPO route, as the audit log records them. */
 export interface StaffActor {
@@ -62,22 +61,17 @@ export async function authorizeStaff(ctx: AppContext, req: Request, res: Respons
  * becomes `audit_unavailable` (503) and rolls the transaction back.
  */
 export async function appendStaffAudit(trx: Transaction<any>, actor: StaffActor, event: StaffAuditEvent): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: actor.actorType,
-      actorId: actor.accountId,
-      subjectId: event.subjectId,
-      action: event.action,
-      resourceType: 'audit_log',
-      resourceId: event.range ?? null,
-      outcome: event.outcome,
-      reason: event.reason,
-      requestId: actor.requestId,
-      sourceAddress: actor.sourceAddress,
-      partnerId: event.partnerId,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: actor.requestId, action: event.action, error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: actor.actorType,
+    actorId: actor.accountId,
+    subjectId: event.subjectId,
+    action: event.action,
+    resourceType: 'audit_log',
+    resourceId: event.range ?? null,
+    outcome: event.outcome,
+    reason: event.reason,
+    requestId: actor.requestId,
+    sourceAddress: actor.sourceAddress,
+    partnerId: event.partnerId,
+  });
 }

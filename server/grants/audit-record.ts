@@ -1,10 +1,8 @@
 import type { Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../audit/append.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { ActorType, AuditOutcome } from '../../audit/entry.js';
 import type { Database } from '../db/schema.js';
-import { AppError } from '../errors/app-error.js';
-import { logger } from '../logging/logger.js';
 
 /** The actor of a decision, as the audit log records it. */
 export interface AuditActor {
@@ -36,23 +34,18 @@ export interface GrantAuditEvent {
  * so nothing happens without its record.
  */
 export async function recordAudit(trx: Transaction<Database>, actor: AuditActor, event: GrantAuditEvent): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: actor.type,
-      actorId: actor.id,
-      subjectId: event.subjectId,
-      action: event.action,
-      resourceType: event.resourceType,
-      resourceId: event.resourceId,
-      outcome: event.outcome,
-      reason: event.reason,
-      requestId: actor.requestId,
-      sourceAddress: actor.sourceAddress,
-      partnerId: event.partnerId ?? null,
-      grantId: event.grantId ?? null,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: actor.requestId, action: event.action, resourceId: event.resourceId, error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: actor.type,
+    actorId: actor.id,
+    subjectId: event.subjectId,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    outcome: event.outcome,
+    reason: event.reason,
+    requestId: actor.requestId,
+    sourceAddress: actor.sourceAddress,
+    partnerId: event.partnerId ?? null,
+    grantId: event.grantId ?? null,
+  });
 }

@@ -1,9 +1,7 @@
 import type { Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../audit/append.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Database } from '../db/schema.js';
-import { AppError } from '../errors/app-error.js';
-import { logger } from '../logging/logger.js';
 
 /**
  * Actor of a change to the partner registry: an administrator through the admin API, or
@@ -30,22 +28,17 @@ export async function appendPartnerAudit(
   actor: PartnerAdminActor,
   event: { action: PartnerAdminAction; partnerId: string; reason?: string },
 ): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: actor.actorType,
-      actorId: actor.actorId,
-      subjectId: null,
-      action: event.action,
-      resourceType: 'partner',
-      resourceId: event.partnerId,
-      outcome: 'allow',
-      reason: event.reason ?? null,
-      requestId: actor.requestId,
-      sourceAddress: actor.sourceAddress,
-      partnerId: event.partnerId,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: actor.requestId, action: event.action, partnerId: event.partnerId, error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: actor.actorType,
+    actorId: actor.actorId,
+    subjectId: null,
+    action: event.action,
+    resourceType: 'partner',
+    resourceId: event.partnerId,
+    outcome: 'allow',
+    reason: event.reason ?? null,
+    requestId: actor.requestId,
+    sourceAddress: actor.sourceAddress,
+    partnerId: event.partnerId,
+  });
 }

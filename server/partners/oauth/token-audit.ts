@@ -1,8 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 
-import { appendAuditEvent } from '../../../audit/append.js';
+import { recordAuditEvent } from '../../audit/record-audit-event.js';
 import type { Database } from '../../db/schema.js';
-import { AppError } from '../../errors/app-error.js';
 import { logger } from '../../logging/logger.js';
 
 /** The request behind a token decision, as the audit entry records it. */
@@ -21,24 +20,19 @@ export async function appendTokenAudit(
   origin: TokenRequestOrigin,
   decision: { outcome: 'allow' | 'deny'; partnerId: string | null; reason: string | null; tokenId?: string },
 ): Promise<void> {
-  try {
-    await appendAuditEvent(trx, {
-      actorType: decision.partnerId ? 'partner' : 'unknown',
-      actorId: decision.partnerId,
-      subjectId: null,
-      action: 'partner.token',
-      resourceType: 'access_token',
-      resourceId: decision.tokenId ?? null,
-      outcome: decision.outcome,
-      reason: decision.reason,
-      requestId: origin.requestId,
-      sourceAddress: origin.sourceAddress,
-      partnerId: decision.partnerId,
-    });
-  } catch (error) {
-    logger.error('audit append failed', { requestId: origin.requestId, action: 'partner.token', error });
-    throw new AppError('audit_unavailable', {}, { cause: error });
-  }
+  await recordAuditEvent(trx, {
+    actorType: decision.partnerId ? 'partner' : 'unknown',
+    actorId: decision.partnerId,
+    subjectId: null,
+    action: 'partner.token',
+    resourceType: 'access_token',
+    resourceId: decision.tokenId ?? null,
+    outcome: decision.outcome,
+    reason: decision.reason,
+    requestId: origin.requestId,
+    sourceAddress: origin.sourceAddress,
+    partnerId: decision.partnerId,
+  });
 }
 
 /**
