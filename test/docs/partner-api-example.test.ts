@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, superuserQuery, uploadSpecimen } from '../documents/document-api.js';
 import { createGrant, postJson } from '../grants/grant-api.js';
 import { runtimeUrlFor } from '../support/empty-database.js';
+import { runScript, testedBlock } from '../support/doc-example.js';
 import { signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestVault, type TestVault } from '../support/test-vault.js';
 
@@ -25,47 +26,6 @@ const GUIDES = ['docs/partner-api.md', 'docs/partner-api.fr.md'];
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const PARTNER_CLI = path.join(ROOT, 'server/cli/partner.ts');
 const SPECIMEN = 'notification-rqth.pdf';
-
-/**
- * Returns the fenced `sh` block that follows the line `<!-- tested: NAME -->` in
- * a guide. Throws when the marker or its block is missing, so a renamed or
- * deleted example fails the test rather than being skipped.
- */
-function testedBlock(guide: string, name: string): string {
-  const markdown = readFileSync(path.join(ROOT, guide), 'utf8');
-  const marker = `<!-- tested: ${name} -->`;
-  const start = markdown.indexOf(marker);
-  if (start === -1) throw new Error(`${guide} has no line ${marker}`);
-  const match = /^\s*```sh\n([\s\S]*?)\n```/.exec(markdown.slice(start + marker.length));
-  if (!match) throw new Error(`${guide}: no fenced sh block right after ${marker}`);
-  return match[1]!;
-}
-
-interface ScriptResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a script with bash in `cwd`, with only PATH, HOME and `env` in its environment. */
-async function runScript(script: string, cwd: string, env: Record<string, string>): Promise<ScriptResult> {
-  const file = path.join(cwd, `example-${Math.random().toString(16).slice(2)}.sh`);
-  writeFileSync(file, script);
-  try {
-    const { stdout, stderr } = await run('bash', [file], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, LC_ALL: 'C', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== 'number') throw error;
-    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
 
 /** Fails with a message naming the tool when the example cannot run here. */
 async function requireTool(tool: string): Promise<void> {
