@@ -90,7 +90,7 @@ export async function signInUntilCallback(
 
   const page = await fetchWithJar(url, jar);
   const html = await page.text();
-  if (page.status !== 200) throw new Error(`sign-in page answered ${page.status}: ${html.slice(0, 300)}`);
+  if (page.status !== 200) throw new Error(`sign-in page returned status ${page.status}: ${html.slice(0, 300)}`);
   const actions = [...html.matchAll(/<form method="post" action="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&amp;', '&'));
   const [signInAction, cancelAction] = actions;
   if (!signInAction || !cancelAction) throw new Error('the sign-in page has no sign-in and cancel forms');
@@ -117,14 +117,14 @@ export async function signInUntilCallback(
 export async function signIn(vault: { url: string }, account: DevAccountId, options: SignInOptions = {}): Promise<SignedIn> {
   const { callbackUrl, jar } = await signInUntilCallback(vault, account, options);
   const callback = await fetchWithJar(callbackUrl, jar);
-  if (callback.status !== 303) throw new Error(`GET /auth/callback answered ${callback.status}: ${(await callback.text()).slice(0, 500)}`);
+  if (callback.status !== 303) throw new Error(`GET /auth/callback returned status ${callback.status}: ${(await callback.text()).slice(0, 500)}`);
 
   const sessionCookie = ['__Host-coffre_session', 'coffre_session'].find((name) => jar.get(name) !== undefined);
   if (!sessionCookie) throw new Error('GET /auth/callback set no session cookie');
   const cookie = `${sessionCookie}=${jar.get(sessionCookie)}`;
 
   const me = await fetch(new URL('/api/v1/me', vault.url), { headers: { cookie } });
-  if (me.status !== 200) throw new Error(`GET /api/v1/me answered ${me.status}: ${(await me.text()).slice(0, 500)}`);
+  if (me.status !== 200) throw new Error(`GET /api/v1/me returned status ${me.status}: ${(await me.text()).slice(0, 500)}`);
   const identity = (await me.json()) as { id: string; csrfToken: string };
   return { cookie, csrfToken: identity.csrfToken, accountId: identity.id };
 }
@@ -132,7 +132,7 @@ export async function signIn(vault: { url: string }, account: DevAccountId, opti
 function nextLocation(current: URL, response: Response, step: string): URL {
   const location = response.headers.get('location');
   if (response.status < 300 || response.status >= 400 || !location) {
-    throw new Error(`${step} answered ${response.status} without a redirect`);
+    throw new Error(`${step} returned status ${response.status} without a redirect`);
   }
   return new URL(location, current);
 }

@@ -55,8 +55,8 @@ export async function startPostgresProcess(options: { clusterDir: string; port: 
     async stop() {
       if (exited) return;
       await new Promise<void>((resolve) => {
-        // SIGINT asks for a fast shutdown; SIGQUIT is PostgreSQL's immediate
-        // shutdown, for a server that does not finish in time.
+        // SIGINT requests PostgreSQL's fast shutdown. SIGQUIT, its immediate
+        // shutdown, follows only for a server that does not finish in time.
         const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
         child.once('exit', () => {
           clearTimeout(timer);

@@ -63,7 +63,7 @@ const QUERY_COLUMNS = [
 // NOTE: audit_events is indexed on (subject_id, time) and on time only, and
 // pages are ordered by seq. A filter on actor, partner or action therefore
 // walks the primary key backwards from the newest entry until it fills the
-// page; an index migration is the fix once the log grows large.
+// page. An index migration is the fix once the log grows large.
 
 /**
  * Lists entries of the chain that match `filters`, newest first, before

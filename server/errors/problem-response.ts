@@ -29,9 +29,9 @@ export function sendProblem(res: Response, code: ErrorCode, params: Record<strin
 }
 
 /**
- * Express's final error handler. Client errors carry their code; anything
- * else is logged with its cause and answered with the generic 500 body, so no
- * stack, SQL or internal name reaches a response.
+ * Express's final error handler. Client errors carry their code. Anything
+ * else is logged with its cause and gets the generic 500 body, so no stack,
+ * SQL or internal name reaches a response.
  */
 export const problemErrorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const requestId = res.locals.requestId;

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error.js';
 
-/** Where a newest-first page ends: the last row's creation time and id. */
+/** Position at the end of a newest-first page: the last row's creation time and id. */
 export interface ListPosition {
   createdAt: Date;
   id: string;

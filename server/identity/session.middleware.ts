@@ -16,8 +16,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Resolves the session cookie into `res.locals.session`. A missing, unknown
- * or expired session leaves it unset; `res.locals.sessionExpired` tells the
- * two last apart for the error that follows.
+ * or expired session leaves it unset, and `res.locals.sessionExpired` marks
+ * the expired case so that the error that follows can name it.
  */
 export function loadSession(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
@@ -42,7 +42,7 @@ export function currentSession(res: Response): SessionInfo | undefined {
   return res.locals.session as SessionInfo | undefined;
 }
 
-/** The session of a route that `requireSession` guards. */
+/** Returns the session of a route that `requireSession` guards; throws `unauthenticated` without one. */
 export function sessionOf(res: Response): SessionInfo {
   const session = currentSession(res);
   if (!session) throw new AppError('unauthenticated');
@@ -94,9 +94,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Cookie sessions are sent by the browser on cross-site requests too, so an
- * unsafe method needs proof that our own page or script sent it: an Origin
- * equal to the vault's (when the client sends one) and the session's CSRF
- * token, in the X-CSRF-Token header or the `_csrf` form field.
+ * unsafe method needs proof that the vault's own page or script sent it. The
+ * Origin, when the client sends one, must equal the vault's, and the
+ * session's CSRF token must come in the X-CSRF-Token header or the `_csrf`
+ * form field.
  */
 export function requireCsrf(ctx: AppContext): RequestHandler {
   const expectedOrigin = new URL(ctx.config.publicUrl).origin;

@@ -101,7 +101,7 @@ function vaultJwksFetch(vaultJwksUrl: string): NonNullable<Configuration['fetch'
 function logProviderEvents(provider: Provider): void {
   provider.on('server_error', (_ctx, error) => logger.error('development provider server error', { error }));
   const logRefusal = (event: string) => (_ctx: unknown, error: Error & { error_description?: string }) => {
-    logger.info('development provider refused a request', { event, error: error.name, description: error.error_description });
+    logger.info('development provider rejected a request', { event, error: error.name, description: error.error_description });
   };
   provider.on('authorization.error', logRefusal('authorization.error'));
   provider.on('grant.error', logRefusal('grant.error'));
