@@ -3,7 +3,7 @@
  */
 import { sql, type Transaction } from 'kysely'
 
-import { APPEND_CHAIN, chainLockKey } from './chains.js'
+import { chainOf } from './chains.js'
 import {
   AUDIT_ENTRY_VERSION,
   GENESIS_HASH,
@@ -47,26 +47,31 @@ export function setAuditLockTimeout(milliseconds: number): void {
 }
 
 /**
- * Appends one entry to the chain inside the caller's transaction, so the caller's change and this record commit or fail together.
+ * Appends one entry to the chain of its subject (`chainOf`) inside the
+ * caller's transaction, so the caller's change and this record commit or
+ * fail together.
  *
  * The input is validated before any lock is taken, so a rejected event
- * (`InvalidAuditEntryError`) costs no waiting. The chain's transaction-scoped
- * advisory lock is then held until the caller commits or rolls back, so call
- * this as late as possible in the transaction.
+ * (`InvalidAuditEntryError`) costs no waiting. The lock on the chain's head
+ * row is then held until the caller commits or rolls back, so call this as
+ * late as possible in the transaction. Appends to other chains do not wait.
  *
  * The entry's time is `now` if given, else the clock after the lock is
- * granted. Time never decreases along the chain: when that time is earlier
+ * granted. Time never decreases along a chain: when that time is earlier
  * than the previous entry's, the entry takes the previous entry's time.
  *
  * The wait for the lock is bounded by `setAuditLockTimeout` (5 s by default),
- * through `SET LOCAL lock_timeout`, which stays in force for the rest of the
- * caller's transaction. A timeout and every other database failure throw
- * `AuditAppendError`.
+ * through the transaction's `lock_timeout`, which stays in force for the rest
+ * of the caller's transaction. A timeout and every other database failure
+ * throw `AuditAppendError`.
+ *
+ * A transaction that appends about several people locks several heads. Two
+ * such transactions that lock them in opposite orders deadlock, and
+ * PostgreSQL then aborts one of them, which fails closed like a timeout.
  *
  * The transaction must run at READ COMMITTED, PostgreSQL's default. At
- * REPEATABLE READ or SERIALIZABLE the read of the head cannot see an append
- * that committed after the transaction's snapshot, and the insert then fails
- * on the (chain, seq) primary key rather than forking the chain.
+ * REPEATABLE READ or SERIALIZABLE an append after another transaction
+ * changed the same head fails with a serialization error instead.
  */
 export async function appendAuditEvent(
   trx: Transaction<any>,
@@ -78,7 +83,7 @@ export async function appendAuditEvent(
   }
   const event = normalizeAuditEventInput(input)
   try {
-    return await appendToChain(trx, APPEND_CHAIN, event, now)
+    return await appendToChain(trx, chainOf(event), event, now)
   } catch (error) {
     if (error instanceof InvalidAuditEntryError || error instanceof RangeError) {
       throw error
@@ -93,38 +98,29 @@ async function appendToChain(
   event: Required<AuditEventInput>,
   now: Date | undefined,
 ): Promise<AuditEntry> {
-  const lockKey = chainLockKey(chain)
-
-  // A bounded wait: a stuck lock holder makes appends fail, and so their
-  // requests fail closed, instead of piling up behind it.
-  await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(trx)
-
-  // The lock and the read of the head must be two statements, because at
-  // READ COMMITTED each statement takes a new snapshot. A single statement
-  // would read the head from a snapshot taken before the lock was granted and
-  // miss the entry appended by the previous holder of the lock.
-  await sql`select pg_advisory_xact_lock(${lockKey}::bigint)`.execute(trx)
-
-  const head = await trx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash', 'time'])
-    .where('chain', '=', chain)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-
-  const clock = now ?? new Date()
-  let seq = 1
-  let prevHash = GENESIS_HASH
-  let time = clock
-  if (head !== undefined) {
-    seq = parseSeq(head.seq) + 1
-    prevHash = (head.hash as Buffer).toString('hex')
-    const headTime = head.time as Date
-    if (clock.getTime() < headTime.getTime()) {
-      time = headTime
-    }
+  // One statement takes the chain's row lock and reads its head. At READ
+  // COMMITTED an UPDATE that waited for the previous holder re-reads the row
+  // it committed, so the head is never stale. The set_config in the WHERE
+  // clause runs before the row lock is requested, so the wait is bounded:
+  // a stuck holder makes appends fail, and their requests fail closed,
+  // instead of piling up behind it. The timeout stays for the rest of the
+  // caller's transaction, as SET LOCAL would.
+  const { rows } = await sql<{ seq: string; hash: Buffer; time: Date | null }>`
+    update audit_chain_heads
+    set seq = seq + 1
+    where chain = ${chain} and set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true) is not null
+    returning seq, hash, time
+  `.execute(trx)
+  const head = rows[0]
+  if (head === undefined) {
+    // A plain Error, so the caller gets AuditAppendError and fails closed.
+    throw new Error(`audit chain ${chain} has no head row: run the migrations`)
   }
+
+  const seq = parseSeq(head.seq)
+  const prevHash = seq === 1 ? GENESIS_HASH : head.hash.toString('hex')
+  const clock = now ?? new Date()
+  const time = head.time !== null && clock.getTime() < head.time.getTime() ? head.time : clock
 
   const entry: AuditEntry = {
     ...event,
@@ -136,8 +132,15 @@ async function appendToChain(
   }
   const canonical = entryCanonicalBytes(entry)
   const hash = chainHash(prevHash, canonical)
+  const row = entryToRow(entry, canonical, hash)
 
-  await trx.insertInto('audit_events').values(entryToRow(entry, canonical, hash)).execute()
+  // The entry and the new head in one statement: one round trip less while
+  // the lock is held.
+  await trx
+    .with('head', (db) => db.updateTable('audit_chain_heads').set({ hash: row.hash, time: row.time }).where('chain', '=', chain))
+    .insertInto('audit_events')
+    .values(row)
+    .execute()
   return entry
 }
 

@@ -1,35 +1,36 @@
 /**
- * The chains of the audit log and the advisory locks that serialize appends
- * to each of them.
+ * The chains of the audit log and how an entry is assigned to one of them.
  *
- * The log has a single chain today. Chain numbers stay a parameter so that it
- * can later split into a fixed number of chains whose heads are signed
- * together.
+ * The log is split into `AUDIT_CHAIN_COUNT` chains so that appends about
+ * different people do not wait for each other: each chain is serialized by
+ * its head row, and a lock on it is held until the appending transaction
+ * commits. Every entry about one person goes to the same chain, so a
+ * person's events keep their order and one contiguous range of one chain
+ * holds them all. docs/architecture.md gives the reasons for the count.
  */
-import { MAX_CHAIN } from './entry.js'
+import { createHash } from 'node:crypto'
 
-/** Chain that `appendAuditEvent` writes to. */
-export const APPEND_CHAIN = 0
+import type { AuditEventInput } from './entry.js'
+
+/** Number of chains that appends write to: chains 0 to 31. */
+export const AUDIT_CHAIN_COUNT = 32
 
 /** Every chain that may hold entries. Verification reports an entry or checkpoint in any other chain. */
-export const AUDIT_CHAINS: readonly number[] = [APPEND_CHAIN]
+export const AUDIT_CHAINS: readonly number[] = Array.from({ length: AUDIT_CHAIN_COUNT }, (_, chain) => chain)
 
 /**
- * First key of the range of `pg_advisory_xact_lock` keys reserved for audit
- * chains: the ASCII bytes of "Coffre" followed by two zero bytes, so the keys
- * are easy to spot in `pg_locks`.
+ * Returns the chain of an event: the first two bytes of SHA-256 over the
+ * UTF-8 bytes of its subject id (else its actor id, else its request id),
+ * read as a big-endian number, modulo `AUDIT_CHAIN_COUNT`. An event with none
+ * of the three goes to chain 0.
+ *
+ * The assignment only spreads the load. Verification does not depend on it,
+ * and entries written before the log was split are all in chain 0.
  */
-const CHAIN_LOCK_KEY_BASE = 0x436f_6666_7265_0000n
-
-/**
- * Returns the 64-bit advisory lock key of a chain, as a decimal string for
- * a `::bigint` parameter. Throws a `RangeError` for a chain number outside
- * 0 to `MAX_CHAIN`.
- */
-export function chainLockKey(chain: number): string {
-  if (!Number.isInteger(chain) || chain < 0 || chain > MAX_CHAIN) {
-    throw new RangeError(`invalid audit chain number ${chain}: must be an integer from 0 to ${MAX_CHAIN}`)
+export function chainOf(event: Pick<AuditEventInput, 'subjectId' | 'actorId' | 'requestId'>): number {
+  const key = event.subjectId ?? event.actorId ?? event.requestId
+  if (key === null || key === undefined) {
+    return 0
   }
-
-  return (CHAIN_LOCK_KEY_BASE + BigInt(chain)).toString()
+  return createHash('sha256').update(key, 'utf8').digest().readUInt16BE(0) % AUDIT_CHAIN_COUNT
 }

@@ -1,56 +1,39 @@
 /**
- * Reading a chain's checkpoints in seq order, one batch at a time.
+ * Reading a chain's checkpoints for verification, in seq order.
  */
-import { sql, type Kysely } from 'kysely'
+import type pg from 'pg'
 
 import type { StoredCheckpoint } from './verification-report.js'
 
 /**
- * Cursor over the checkpoints of one chain, ordered by seq then id, fetched
- * in batches by keyset pagination so memory stays bounded however many
- * checkpoints the chain has.
+ * Reads every checkpoint of one chain, ordered by seq then id, through the
+ * client that holds the verification's snapshot.
  */
-export class CheckpointReader {
-  readonly #db: Kysely<any>
-  readonly #chain: number
-  readonly #batchSize: number
-  #batch: StoredCheckpoint[] = []
-  #index = 0
-  #exhausted = false
+export async function readCheckpoints(client: pg.PoolClient, chain: number): Promise<StoredCheckpoint[]> {
+  const { rows } = await client.query(
+    'select id, chain, seq, head_hash, time, key_id, message, signature from audit_checkpoints where chain = $1 order by seq, id',
+    [chain],
+  )
+  return rows.map(toStoredCheckpoint)
+}
 
-  constructor(db: Kysely<any>, chain: number, batchSize: number) {
-    this.#db = db
-    this.#chain = chain
-    this.#batchSize = batchSize
+/** Cursor over checkpoints held in memory, consumed in order. */
+export class CheckpointQueue {
+  readonly #checkpoints: StoredCheckpoint[]
+  #index = 0
+
+  constructor(checkpoints: StoredCheckpoint[]) {
+    this.#checkpoints = checkpoints
   }
 
   /** Returns the next checkpoint without consuming it, or undefined after the last one. */
-  async peek(): Promise<StoredCheckpoint | undefined> {
-    if (this.#index >= this.#batch.length && !this.#exhausted) {
-      await this.#fetchNextBatch()
-    }
-    return this.#batch[this.#index]
+  peek(): StoredCheckpoint | undefined {
+    return this.#checkpoints[this.#index]
   }
 
   /** Consumes the checkpoint that `peek` returned. */
   advance(): void {
     this.#index++
-  }
-
-  async #fetchNextBatch(): Promise<void> {
-    const last = this.#batch[this.#batch.length - 1]
-    let query = this.#db
-      .selectFrom('audit_checkpoints')
-      .select(['id', 'chain', 'seq', 'head_hash', 'time', 'key_id', 'message', 'signature'])
-      .where('chain', '=', this.#chain)
-    if (last !== undefined) {
-      query = query.where(sql<boolean>`(seq, id) > (${last.seq}::bigint, ${last.id}::bigint)`)
-    }
-    const rows = await query.orderBy('seq').orderBy('id').limit(this.#batchSize).execute()
-
-    this.#batch = rows.map(toStoredCheckpoint)
-    this.#index = 0
-    this.#exhausted = rows.length < this.#batchSize
   }
 }
 

@@ -12,7 +12,7 @@ import {
 } from './checkpoint-message.js'
 import { chainHash, entryCanonicalBytes, MAX_CHAIN, type AuditEntry } from './entry.js'
 import { AUDIT_EXPORT_FORMAT, type ExportHeaderLine } from './export-format.js'
-import type { VerificationFailure, VerificationFailureKind, VerificationReport } from './verification-report.js'
+import type { ChainHead, VerificationFailure, VerificationFailureKind, VerificationReport } from './verification-report.js'
 
 /**
  * Kind of the first problem that offline verification found: the kinds of
@@ -92,7 +92,8 @@ export function parseAuditKeySet(text: string): AuditKeySet {
  * Verifies an export read line by line and reports the first line that does
  * not verify, in the same shape as `verifyChain`.
  *
- * Checks, in file order:
+ * An export holds one section per chain, in increasing chain order: a
+ * header, the entries, then the checkpoints. Checks, in file order:
  * - the header: format, range, and that the export is not filtered;
  * - each entry: seq from `fromSeq` to `toSeq` without gaps. The previous hash
  *   inside its canonical JSON must equal the hash of the entry before it, or
@@ -135,7 +136,7 @@ export async function verifyExportLines(
 
 /** State of one verification: the header, the position in the chain and the hashes seen. */
 class ExportVerifier {
-  readonly report: OfflineVerificationReport = { valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null }
+  readonly report: OfflineVerificationReport = { valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null, heads: [] }
   readonly #keys: AuditKeySet
   #header: ExportHeaderLine | null = null
   #nextSeq = 0
@@ -143,6 +144,8 @@ class ExportVerifier {
   #prevTime: number | null = null
   #lastCheckpointSeq = 0
   #entriesDone = false
+  /** Last entry verified in the current section. */
+  #sectionHead: ChainHead | null = null
   /** Raw hashes of the entries from `fromSeq`, 32 bytes each, in a buffer that doubles when full. */
   #hashes = Buffer.alloc(HASH_BYTES * 1024)
 
@@ -168,6 +171,9 @@ class ExportVerifier {
     if (this.#header === null) {
       return this.#checkHeader(line, lineNumber)
     }
+    if (line.type === 'header') {
+      return this.#startSection(line, lineNumber)
+    }
     if (line.type === 'entry') {
       return this.#checkEntry(line, lineNumber)
     }
@@ -182,7 +188,38 @@ class ExportVerifier {
     if (this.#header === null) {
       return this.#malformed(0, 'the export is empty: no header line')
     }
-    return this.#checkAllEntriesSeen()
+    return this.#endSection()
+  }
+
+  /**
+   * A header after entries starts the section of the next chain, in an
+   * export of several chains. The current section must be complete, and
+   * chains must come in increasing order, so none can appear twice.
+   */
+  #startSection(line: Record<string, unknown>, lineNumber: number): OfflineVerificationFailure | null {
+    const previousChain = (this.#header as ExportHeaderLine).chain
+    const failure = this.#endSection()
+    if (failure !== null) {
+      return failure
+    }
+    if (!isInteger(line.chain, previousChain + 1, MAX_CHAIN)) {
+      return this.#malformed(0, `line ${lineNumber} starts a section that is not of a chain after chain ${previousChain}`)
+    }
+
+    this.#header = null
+    this.#prevTime = null
+    this.#lastCheckpointSeq = 0
+    this.#entriesDone = false
+    this.#sectionHead = null
+    return this.#checkHeader(line, lineNumber)
+  }
+
+  #endSection(): OfflineVerificationFailure | null {
+    const failure = this.#checkAllEntriesSeen()
+    if (failure === null && this.#sectionHead !== null) {
+      this.report.heads.push(this.#sectionHead)
+    }
+    return failure
   }
 
   #checkHeader(line: Record<string, unknown>, lineNumber: number): OfflineVerificationFailure | null {
@@ -257,6 +294,7 @@ class ExportVerifier {
     this.#prevTime = time
     this.report.entriesChecked++
     this.report.head = { chain: header.chain, seq, hash }
+    this.#sectionHead = this.report.head
     return null
   }
 

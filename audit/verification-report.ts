@@ -48,8 +48,17 @@ export interface VerificationReport {
   entriesChecked: number
   checkpointsChecked: number
   /** Last verified entry and its hash as 64 lowercase hex digits, or null when none verified. */
-  head: { chain: number; seq: number; hash: string } | null
+  head: ChainHead | null
+  /** Head of each chain that verified to its end, in chain order; chains without entries are left out. */
+  heads: ChainHead[]
   failure?: VerificationFailure
+}
+
+/** The last entry of a chain and its hash as 64 lowercase hex digits. */
+export interface ChainHead {
+  chain: number
+  seq: number
+  hash: string
 }
 
 /** A row of `audit_checkpoints`, as handed to a signature verifier. */

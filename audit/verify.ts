@@ -1,13 +1,17 @@
 /**
  * Verification of the audit hash chain and its checkpoints.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
 
+import { poolOf } from '../server/db/pool.js'
 import { AUDIT_CHAINS } from './chains.js'
-import { CheckpointReader } from './checkpoint-reader.js'
+import { CheckpointQueue, readCheckpoints } from './checkpoint-reader.js'
+import { checkCopiedRow, VERIFIED_COLUMNS } from './copied-entry-check.js'
+import { readCopyRows, type CopyBatch } from './copy-rows.js'
 import { GENESIS_HASH } from './entry.js'
-import { COPIED_TEXT_COLUMNS } from './event-row.js'
-import { checkStoredEntry, type ChainPosition, type StoredEntryRow } from './stored-entry-check.js'
+import type { ChainPosition } from './stored-entry-check.js'
 import type { StoredCheckpoint, VerificationFailure, VerificationReport } from './verification-report.js'
 
 export type {
@@ -19,7 +23,7 @@ export type {
 
 /** Options of `verifyChain`. */
 export interface VerifyChainOptions {
-  /** Maximum entries or checkpoints read per query, from 1 to 100,000 (default 5,000). */
+  /** Maximum entries checked between two reads of the stream, from 1 to 100,000 (default 5,000). */
   batchSize?: number
   /**
    * Signature check for each checkpoint whose head hash matched. It must
@@ -32,15 +36,15 @@ export interface VerifyChainOptions {
 const DEFAULT_BATCH_SIZE = 5_000
 const MAX_BATCH_SIZE = 100_000
 
-const ENTRY_COLUMNS = ['chain', 'seq', 'time', 'canonical', 'prev_hash', 'hash', ...Object.keys(COPIED_TEXT_COLUMNS)]
 
 /**
  * Verifies the audit log and reports the first entry or checkpoint that does
  * not verify.
  *
- * Reads every chain in seq order, in batches, from one read-only REPEATABLE
- * READ snapshot, so appends that commit meanwhile neither appear halfway nor
- * make checkpoints look ahead of the chain. For each entry it checks the
+ * Reads every chain in seq order from one read-only REPEATABLE READ
+ * snapshot, so appends that commit meanwhile neither appear halfway nor make
+ * checkpoints look ahead of the chain. Entries arrive through a binary COPY
+ * on a client of the pool behind `db`. For each entry it checks the
  * sequence from 1 without gaps, the link to the previous hash, the stored
  * hash against SHA-256 over the stored canonical bytes, and the canonical
  * bytes against the row. Each checkpoint's head hash must equal the
@@ -48,9 +52,9 @@ const ENTRY_COLUMNS = ['chain', 'seq', 'time', 'canonical', 'prev_hash', 'hash',
  * entries removed from the end. Without such a checkpoint, removal of the
  * last entries cannot be detected from the database alone.
  *
- * `db` must not be a transaction, because verification opens its own.
- * Throws a `RangeError` for an invalid batch size, and rethrows database
- * errors and errors thrown by `verifySignature`.
+ * `db` must be an instance from `openDatabase`, not a transaction, because
+ * verification opens its own. Throws a `RangeError` for an invalid batch
+ * size, and rethrows database errors and errors thrown by `verifySignature`.
  */
 export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions = {}): Promise<VerificationReport> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
@@ -58,26 +62,44 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     throw new RangeError(`invalid batchSize ${batchSize}: must be an integer from 1 to ${MAX_BATCH_SIZE}`)
   }
 
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (trx) => {
-      const report: VerificationReport = { valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null }
+  const client = await poolOf(db).connect()
+  // A failure can stop reading in the middle of a COPY, which leaves the
+  // connection unusable: it is then closed rather than returned to the pool.
+  let reusable = false
+  try {
+    await client.query('begin isolation level repeatable read read only')
+    // The whole log is read in this transaction, which may outlast the
+    // pool's statement timeout on a large log.
+    await client.query('set local statement_timeout = 0')
+    const report = await verifyChains(client, batchSize, options.verifySignature)
+    if (report.valid) {
+      await client.query('commit')
+      reusable = true
+    }
+    return report
+  } finally {
+    client.release(!reusable)
+  }
+}
 
-      for (const chain of AUDIT_CHAINS) {
-        const failure = await verifyOneChain(trx, chain, batchSize, options.verifySignature, report)
-        if (failure !== null) {
-          return { ...report, valid: false, failure }
-        }
-      }
+async function verifyChains(
+  client: pg.PoolClient,
+  batchSize: number,
+  verifySignature: VerifyChainOptions['verifySignature'],
+): Promise<VerificationReport> {
+  const report: VerificationReport = { valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null, heads: [] }
+  for (const chain of AUDIT_CHAINS) {
+    const failure = await verifyOneChain(client, chain, batchSize, verifySignature, report)
+    if (failure !== null) {
+      return { ...report, valid: false, failure }
+    }
+  }
 
-      const stray = await findRowOutsideKnownChains(trx)
-      if (stray !== null) {
-        return { ...report, valid: false, failure: stray }
-      }
-      return report
-    })
+  const stray = await findRowOutsideKnownChains(client)
+  if (stray !== null) {
+    return { ...report, valid: false, failure: stray }
+  }
+  return report
 }
 
 /**
@@ -85,40 +107,36 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
  * Returns the first failure, or null when the whole chain verified.
  */
 async function verifyOneChain(
-  trx: Transaction<any>,
+  client: pg.PoolClient,
   chain: number,
   batchSize: number,
   verifySignature: VerifyChainOptions['verifySignature'],
   report: VerificationReport,
 ): Promise<VerificationFailure | null> {
-  const checkpoints = new CheckpointReader(trx, chain, batchSize)
-  const position: ChainPosition = { chain, seq: 1, prevHash: GENESIS_HASH, prevTime: null }
+  // Checkpoints are read before the entries, since the connection serves
+  // nothing else while a COPY runs. A chain gets about one checkpoint per
+  // thousand entries, so they fit in memory.
+  const checkpoints = new CheckpointQueue(await readCheckpoints(client, chain))
+  const position: ChainPosition = { chain, seq: 1, prevHash: Buffer.from(GENESIS_HASH, 'hex'), prevTime: null }
 
-  let nextBatch = fetchEntries(trx, chain, 0, batchSize)
-  for (;;) {
-    const rows = await nextBatch
-    if (rows.length === 0) {
-      break
-    }
-
-    // Ask for the next batch before checking this one, so the database reads
-    // while this process hashes.
-    const lastRow = rows[rows.length - 1] as StoredEntryRow
-    nextBatch = rows.length < batchSize ? Promise.resolve([]) : fetchEntries(trx, chain, Number(lastRow.seq), batchSize)
-    // Marks a rejection as handled in case checking this batch throws first.
-    // The loop still awaits nextBatch, so the rejection still reaches it.
-    nextBatch.catch(() => undefined)
-
-    const failure = await checkBatch(rows, position, checkpoints, verifySignature, report)
+  const stream = client.query(
+    copyTo(`copy (select ${VERIFIED_COLUMNS.join(', ')} from audit_events where chain = ${chain} order by seq) to stdout (format binary)`),
+  )
+  for await (const batch of readCopyRows(stream, VERIFIED_COLUMNS.length, batchSize)) {
+    const failure = await checkBatch(batch, position, checkpoints, verifySignature, report)
+    recordHead(report, position)
     if (failure !== null) {
-      // Let the read already sent finish before the transaction ends.
-      await nextBatch.catch(() => [])
+      stream.destroy()
       return failure
     }
   }
 
+  if (position.seq > 1) {
+    report.heads.push({ chain, seq: position.seq - 1, hash: position.prevHash.toString('hex') })
+  }
+
   // Any checkpoint left names an entry that is no longer there.
-  const beyond = await checkpoints.peek()
+  const beyond = checkpoints.peek()
   if (beyond !== undefined) {
     const lastSeq = position.seq - 1
     return {
@@ -133,28 +151,33 @@ async function verifyOneChain(
 
 /** Checks a batch of entries and the checkpoints at their seqs, and advances `position` past each entry that verified. */
 async function checkBatch(
-  rows: StoredEntryRow[],
+  batch: CopyBatch,
   position: ChainPosition,
-  checkpoints: CheckpointReader,
+  checkpoints: CheckpointQueue,
   verifySignature: VerifyChainOptions['verifySignature'],
   report: VerificationReport,
 ): Promise<VerificationFailure | null> {
-  for (const row of rows) {
-    const check = checkStoredEntry(row, position)
+  // Checkpoints come in seq order, so only the entry at the next
+  // checkpoint's seq needs the asynchronous checkpoint check.
+  let nextCheckpointSeq = checkpoints.peek()?.seq ?? Infinity
+  for (let row = 0; row < batch.rows; row++) {
+    const check = checkCopiedRow(batch, row, position)
     if (!check.ok) {
       return check.failure
     }
 
     const seq = position.seq
     report.entriesChecked++
-    report.head = { chain: position.chain, seq, hash: check.hash }
     position.seq = seq + 1
     position.prevHash = check.hash
     position.prevTime = check.time
 
-    const failure = await checkCheckpointsAt(checkpoints, position.chain, seq, check.hash, verifySignature, report)
-    if (failure !== null) {
-      return failure
+    if (seq === nextCheckpointSeq) {
+      const failure = await checkCheckpointsAt(checkpoints, position.chain, seq, check.hash, verifySignature, report)
+      if (failure !== null) {
+        return failure
+      }
+      nextCheckpointSeq = checkpoints.peek()?.seq ?? Infinity
     }
   }
   return null
@@ -166,15 +189,15 @@ async function checkBatch(
  * checkpoint with a smaller seq can still be waiting.
  */
 async function checkCheckpointsAt(
-  checkpoints: CheckpointReader,
+  checkpoints: CheckpointQueue,
   chain: number,
   seq: number,
-  hash: string,
+  hash: Buffer,
   verifySignature: VerifyChainOptions['verifySignature'],
   report: VerificationReport,
 ): Promise<VerificationFailure | null> {
-  for (let checkpoint = await checkpoints.peek(); checkpoint?.seq === seq; checkpoint = await checkpoints.peek()) {
-    if (checkpoint.headHash !== hash) {
+  for (let checkpoint = checkpoints.peek(); checkpoint?.seq === seq; checkpoint = checkpoints.peek()) {
+    if (checkpoint.headHash !== hash.toString('hex')) {
       return {
         kind: 'checkpoint_mismatch',
         chain,
@@ -201,34 +224,21 @@ async function checkCheckpointsAt(
   return null
 }
 
-async function fetchEntries(
-  trx: Transaction<any>,
-  chain: number,
-  afterSeq: number,
-  batchSize: number,
-): Promise<StoredEntryRow[]> {
-  const rows = await trx
-    .selectFrom('audit_events')
-    .select(ENTRY_COLUMNS)
-    .where('chain', '=', chain)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(batchSize)
-    .execute()
-  return rows as StoredEntryRow[]
+/** Sets the report's head to the last entry of `position`'s chain that verified. */
+function recordHead(report: VerificationReport, position: ChainPosition): void {
+  if (position.seq > 1) {
+    report.head = { chain: position.chain, seq: position.seq - 1, hash: position.prevHash.toString('hex') }
+  }
 }
 
 /** Finds an entry or checkpoint in a chain that the log does not use, which nothing else would verify. */
-async function findRowOutsideKnownChains(trx: Transaction<any>): Promise<VerificationFailure | null> {
+async function findRowOutsideKnownChains(client: pg.PoolClient): Promise<VerificationFailure | null> {
   for (const table of ['audit_events', 'audit_checkpoints']) {
-    const row = await trx
-      .selectFrom(table)
-      .select(['chain', 'seq'])
-      .where('chain', 'not in', AUDIT_CHAINS)
-      .orderBy('chain')
-      .orderBy('seq')
-      .limit(1)
-      .executeTakeFirst()
+    const { rows } = await client.query<{ chain: number; seq: string }>(
+      `select chain, seq from ${table} where not (chain = any($1::smallint[])) order by chain, seq limit 1`,
+      [AUDIT_CHAINS],
+    )
+    const row = rows[0]
     if (row !== undefined) {
       const kind = table === 'audit_events' ? 'entry' : 'checkpoint'
       return {

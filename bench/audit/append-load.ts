@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 
 import { appendAuditEvent } from '../../audit/append.js';
+import { chainOf } from '../../audit/chains.js';
 import { chainHash, entryCanonicalBytes, GENESIS_HASH, type AuditEntry, type AuditEventInput } from '../../audit/entry.js';
 import { entryToRow } from '../../audit/event-row.js';
 
@@ -39,16 +40,17 @@ export function chainedAppend(db: Kysely<any>): () => Promise<void> {
 
 /**
  * Inserts the same kind of row into the plain twin, one per transaction. The
- * canonical bytes and the hash are computed as an append computes them. The
- * seq comes from a counter in this process and the previous hash from the
- * previous row built here, so nothing is locked and no head is read.
+ * chain, the canonical bytes and the hash are computed as an append computes
+ * them. The seq comes from a counter in this process and the previous hash
+ * from the previous row built here, so nothing is locked and no head is read.
  */
 export function plainInsert(db: Kysely<any>): () => Promise<void> {
   let seq = 0;
   let prevHash = GENESIS_HASH;
   return async () => {
     seq += 1;
-    const entry: AuditEntry = { ...downloadEvent(), partnerId: null, grantId: null, version: 1, chain: 0, seq, time: new Date().toISOString(), prevHash };
+    const event = downloadEvent();
+    const entry: AuditEntry = { ...event, partnerId: null, grantId: null, version: 1, chain: chainOf(event), seq, time: new Date().toISOString(), prevHash };
     const canonical = entryCanonicalBytes(entry);
     const hash = chainHash(prevHash, canonical);
     prevHash = hash;

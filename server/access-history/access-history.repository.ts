@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 
-import { APPEND_CHAIN } from '../../audit/chains.js';
+import type { LogPosition } from '../dpo/audit-query.js';
 
 // `any`, as in audit/verify.ts: the audit table is read with joins on text
 // columns, which the typed schema cannot express.
@@ -11,6 +11,7 @@ export const GRANT_HISTORY_ACTIONS = ['grant.create', 'grant.revoke', 'grant.exp
 
 /** An entry of a person's history, with what the joins found about its grant, partner and document. */
 export interface HistoryRecord {
+  chain: number;
   seq: number;
   time: Date;
   actorType: string;
@@ -29,8 +30,8 @@ export interface HistoryRecord {
 }
 
 /**
- * Lists the entries of a person's access history, newest first, before
- * `beforeSeq` when given: every entry about the person's data whose actor
+ * Lists the entries of a person's access history, newest first (by time,
+ * then chain, then seq), before `before` when given: every entry about the person's data whose actor
  * is a partner (reads, downloads, access requests, refused attempts), and
  * the allowed grant events (created, revoked, expired), whoever made them.
  * Reads `limit` rows; ask one more to learn whether a next page exists.
@@ -38,7 +39,7 @@ export interface HistoryRecord {
  * The grant and the document are joined only when they belong to `personId`,
  * so an id recorded by a partner's attempt cannot show another person's data.
  */
-export async function listHistoryRecords(db: Reader, personId: string, limit: number, beforeSeq?: number): Promise<HistoryRecord[]> {
+export async function listHistoryRecords(db: Reader, personId: string, limit: number, before?: LogPosition): Promise<HistoryRecord[]> {
   let query = db
     .selectFrom('audit_events as e')
     .leftJoin('partners as p', (join) => join.on(sql<boolean>`p.id::text = e.partner_id`))
@@ -47,6 +48,7 @@ export async function listHistoryRecords(db: Reader, personId: string, limit: nu
       join.on(sql<boolean>`d.id::text = e.resource_id`).on('e.resource_type', '=', 'document').on('d.owner_id', '=', personId),
     )
     .select([
+      'e.chain',
       'e.seq',
       'e.time',
       'e.actor_type',
@@ -63,7 +65,6 @@ export async function listHistoryRecords(db: Reader, personId: string, limit: nu
       'd.wrapped_key',
       'd.title_sealed',
     ])
-    .where('e.chain', '=', APPEND_CHAIN)
     .where('e.subject_id', '=', personId)
     .where((eb) =>
       eb.or([
@@ -71,13 +72,14 @@ export async function listHistoryRecords(db: Reader, personId: string, limit: nu
         eb.and([eb('e.action', 'in', [...GRANT_HISTORY_ACTIONS]), eb('e.outcome', '=', 'allow')]),
       ]),
     );
-  if (beforeSeq !== undefined) query = query.where('e.seq', '<', beforeSeq);
-  const rows = await query.orderBy('e.seq', 'desc').limit(limit).execute();
+  if (before !== undefined) query = query.where(sql<boolean>`(e.time, e.chain, e.seq) < (${before.time}, ${before.chain}::smallint, ${before.seq}::bigint)`);
+  const rows = await query.orderBy('e.time', 'desc').orderBy('e.chain', 'desc').orderBy('e.seq', 'desc').limit(limit).execute();
   return rows.map(toRecord);
 }
 
 function toRecord(row: Record<string, any>): HistoryRecord {
   return {
+    chain: Number(row.chain),
     seq: Number(row.seq),
     time: row.time as Date,
     actorType: row.actor_type,

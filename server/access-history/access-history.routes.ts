@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 
-import { decodeSeqCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../dpo/audit-query.js';
+import { decodePositionCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type LogPosition } from '../dpo/audit-query.js';
 import { AppError } from '../errors/app-error.js';
 import type { AppContext } from '../context.js';
 import { personActor } from '../grants/person-actor.js';
@@ -42,7 +42,7 @@ export function accessHistoryRoutes(ctx: AppContext): Router {
 interface HistoryQuery {
   format: 'json' | 'csv';
   limit: number;
-  beforeSeq?: number;
+  before?: LogPosition;
 }
 
 /** Validates `format`, `limit` and `cursor`; Express gives an array for a repeated key, which is rejected. */
@@ -63,7 +63,7 @@ function parseHistoryQuery(query: Record<string, unknown>): HistoryQuery {
       }
       result.limit = limit;
     } else {
-      result.beforeSeq = decodeSeqCursor(value);
+      result.before = decodePositionCursor(value);
     }
   }
   return result;

@@ -6,7 +6,7 @@ import { decideOwnerDocumentCollectionAccess } from '../../policies/index.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/schema.js';
 import { denialError } from '../documents/document-denial.js';
-import { encodeSeqCursor } from '../dpo/audit-query.js';
+import { encodePositionCursor, type LogPosition } from '../dpo/audit-query.js';
 import { csvRow, UTF8_BOM } from '../dpo/csv.js';
 import { writeChunk } from '../dpo/response-stream.js';
 import { AppError } from '../errors/app-error.js';
@@ -49,11 +49,11 @@ const OUTCOME_LABELS: Record<'allow' | 'deny', Record<Locale, string>> = {
  * appended after the query in the same transaction. It is not a partner
  * access, so the history itself never lists it.
  */
-export async function readAccessHistory(ctx: AppContext, actor: PersonActor, page: { limit: number; beforeSeq?: number }, locale: Locale): Promise<HistoryPage> {
+export async function readAccessHistory(ctx: AppContext, actor: PersonActor, page: { limit: number; before?: LogPosition }, locale: Locale): Promise<HistoryPage> {
   await authorizeHistory(ctx, actor);
 
   const records = await ctx.db.transaction().execute(async (trx) => {
-    const found = await listHistoryRecords(trx, actor.accountId, page.limit + 1, page.beforeSeq);
+    const found = await listHistoryRecords(trx, actor.accountId, page.limit + 1, page.before);
     await appendHistoryAudit(trx, actor, 'allow', null);
     return found;
   });
@@ -64,7 +64,7 @@ export async function readAccessHistory(ctx: AppContext, actor: PersonActor, pag
   try {
     return {
       items: await buildHistoryItems(shown, userKey, locale),
-      nextCursor: records.length > page.limit && last ? encodeSeqCursor(last.seq) : null,
+      nextCursor: records.length > page.limit && last ? encodePositionCursor({ time: last.time, chain: last.chain, seq: last.seq }) : null,
     };
   } finally {
     userKey.fill(0);
@@ -90,13 +90,14 @@ export async function streamAccessHistoryCsv(ctx: AppContext, actor: PersonActor
   const userKey = await loadUserKey(ctx.db, ctx.keys, actor.accountId);
   try {
     if (!(await writeChunk(res, UTF8_BOM + csvRow([...HISTORY_CSV_COLUMNS])))) return;
-    let beforeSeq: number | undefined;
+    let before: LogPosition | undefined;
     for (;;) {
-      const records = await listHistoryRecords(ctx.db, actor.accountId, CSV_BATCH_SIZE, beforeSeq);
+      const records = await listHistoryRecords(ctx.db, actor.accountId, CSV_BATCH_SIZE, before);
       const items = await buildHistoryItems(records, userKey, locale);
       if (items.length > 0 && !(await writeChunk(res, items.map((item) => csvLine(item, locale)).join('')))) return;
       if (records.length < CSV_BATCH_SIZE) break;
-      beforeSeq = records[records.length - 1]!.seq;
+      const last = records[records.length - 1]!;
+      before = { time: last.time, chain: last.chain, seq: last.seq };
     }
   } finally {
     userKey.fill(0);

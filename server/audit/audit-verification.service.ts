@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import { appendAuditEvent } from '../../audit/append.js';
 import { createDatabaseSignatureVerifier } from '../../audit/checkpoint-signatures.js';
+import type { ChainHead } from '../../audit/verification-report.js';
 import { verifyChain, type VerificationReport } from '../../audit/verify.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
@@ -9,6 +10,7 @@ import { logger } from '../logging/logger.js';
 
 /** Latest checkpoint covered by a verification, as the DPO's response shows it. */
 export interface LatestCheckpointView {
+  chain: number;
   seq: number;
   /** Signed head hash, 64 lowercase hex digits. */
   headHash: string;
@@ -35,13 +37,14 @@ export interface VerificationActor {
  * the chain being verified. So the report never covers its own entry, and the
  * next verification does.
  *
- * The latest checkpoint returned is the latest at or before the verified head.
+ * The latest checkpoint returned is the most recent one that signs a
+ * verified entry, whatever its chain.
  * Throws `audit_unavailable` when the entry cannot be written, so no report
  * leaves without its record.
  */
 export async function verifyAuditLog(db: Kysely<Database>, actor: VerificationActor): Promise<VerificationView> {
   const report = await verifyChain(db, { verifySignature: await createDatabaseSignatureVerifier(db) });
-  const latestCheckpoint = report.head === null ? null : await latestCheckpointUpTo(db, report.head.chain, report.head.seq);
+  const latestCheckpoint = await latestCheckpointWithin(db, report.heads);
 
   await recordVerification(db, actor, 'allow', report.valid ? null : report.failure?.kind ?? null);
   if (!report.valid) logger.warn('audit verification found a mismatch', { requestId: actor.requestId, failure: report.failure });
@@ -76,16 +79,21 @@ export async function recordVerification(
   }
 }
 
-async function latestCheckpointUpTo(db: Kysely<Database>, chain: number, seq: number): Promise<LatestCheckpointView | null> {
-  const row = await db
-    .selectFrom('audit_checkpoints')
-    .select(['seq', 'head_hash', 'time', 'key_id'])
-    .where('chain', '=', chain)
-    .where('seq', '<=', seq)
-    .orderBy('seq', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/**
+ * Returns the most recently written checkpoint that signs an entry the
+ * report verified: at or before the verified head of its chain.
+ */
+async function latestCheckpointWithin(db: Kysely<Database>, heads: ChainHead[]): Promise<LatestCheckpointView | null> {
+  if (heads.length === 0) return null;
+  const { rows } = await sql<{ chain: number; seq: string; head_hash: Buffer; time: Date; key_id: string }>`
+    select c.chain, c.seq, c.head_hash, c.time, c.key_id
+    from audit_checkpoints c
+    join unnest(${heads.map((head) => head.chain)}::smallint[], ${heads.map((head) => head.seq)}::bigint[]) as h(chain, seq)
+      on c.chain = h.chain and c.seq <= h.seq
+    order by c.id desc
+    limit 1
+  `.execute(db);
+  const row = rows[0];
   if (row === undefined) return null;
-  return { seq: Number(row.seq), headHash: row.head_hash.toString('hex'), time: new Date(row.time).toISOString(), keyId: row.key_id };
+  return { chain: Number(row.chain), seq: Number(row.seq), headHash: row.head_hash.toString('hex'), time: new Date(row.time).toISOString(), keyId: row.key_id };
 }

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-import { APPEND_CHAIN } from '../../audit/chains.js';
-import { writeCheckpoint, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
+import { writeCheckpoints, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
 import type { KeyProvider } from '../../crypto/key-provider.js';
 import type { AuditSigningKey } from '../../crypto/signing-key.js';
 import type { Database } from '../db/schema.js';
@@ -23,10 +22,10 @@ const MAX_POLL_MS = 5_000;
 const FAILURE_LOG_EVERY = 12;
 
 /**
- * Signs the audit chain head in the background: when `every` entries are
- * unsigned, or when the oldest unsigned entry is `seconds` old, checked every
- * few seconds, and once more at `close`. It never takes the chain's append
- * lock, so appends never wait for it.
+ * Signs the heads of the audit chains in the background: when `every`
+ * entries, counted over all chains, are unsigned, or when the oldest unsigned
+ * entry is `seconds` old, checked every few seconds, and once more at
+ * `close`. It never takes a chain's append lock, so appends never wait for it.
  *
  * Before each checkpoint it checks that its key is still the current one, and
  * loads the new key after a rotation made by another process.
@@ -65,7 +64,7 @@ export class CheckpointScheduler {
     await this.#running;
     await this.#runOnce(async () => {
       const state = await this.#readState();
-      if (state.headSeq > state.checkpointSeq) await this.#write();
+      if (state.unsigned > 0) await this.#write();
     });
     this.#key.secretKey.fill(0);
   }
@@ -91,18 +90,19 @@ export class CheckpointScheduler {
 
   async #checkpointIfDue(): Promise<void> {
     const state = await this.#readState();
-    const unsigned = state.headSeq - state.checkpointSeq;
-    if (unsigned <= 0) return;
-    if (unsigned >= this.#schedule.every || (await this.#oldestUnsignedAgeMs(state.checkpointSeq)) >= this.#schedule.seconds * 1000) {
+    if (state.unsigned <= 0) return;
+    if (state.unsigned >= this.#schedule.every || state.oldestUnsignedAgeMs >= this.#schedule.seconds * 1000) {
       await this.#write();
     }
   }
 
-  async #write(): Promise<WrittenCheckpoint | null> {
+  async #write(): Promise<WrittenCheckpoint[]> {
     await this.#followRotation();
-    const checkpoint = await writeCheckpoint(this.#db, this.#key, APPEND_CHAIN);
-    if (checkpoint !== null) logger.info('audit checkpoint written', { chain: checkpoint.chain, seq: checkpoint.seq, keyId: checkpoint.keyId });
-    return checkpoint;
+    const checkpoints = await writeCheckpoints(this.#db, this.#key);
+    if (checkpoints.length > 0) {
+      logger.info('audit checkpoints written', { chains: checkpoints.length, entries: checkpoints.reduce((sum, checkpoint) => sum + checkpoint.seq, 0), keyId: this.#key.keyId });
+    }
+    return checkpoints;
   }
 
   async #followRotation(): Promise<void> {
@@ -115,22 +115,17 @@ export class CheckpointScheduler {
     logger.info('audit signing key changed', { keyId: key.keyId });
   }
 
-  async #readState(): Promise<{ headSeq: number; checkpointSeq: number }> {
-    const { rows } = await sql<{ head_seq: number | null; checkpoint_seq: number | null }>`
-      select (select max(seq) from audit_events where chain = ${APPEND_CHAIN}) as head_seq,
-             (select max(seq) from audit_checkpoints where chain = ${APPEND_CHAIN}) as checkpoint_seq
+  // Counts the entries that no checkpoint covers, over every chain, and
+  // finds the oldest of them. The head rows give each chain's last seq.
+  async #readState(): Promise<{ unsigned: number; oldestUnsignedAgeMs: number }> {
+    const { rows } = await sql<{ unsigned: string | null; oldest: Date | null }>`
+      select sum(h.seq - coalesce(k.signed, 0)) as unsigned, min(e.time) as oldest
+      from audit_chain_heads h
+      left join lateral (select max(c.seq) as signed from audit_checkpoints c where c.chain = h.chain) k on true
+      left join audit_events e on e.chain = h.chain and e.seq = coalesce(k.signed, 0) + 1
     `.execute(this.#db);
     const row = rows[0];
-    return { headSeq: Number(row?.head_seq ?? 0), checkpointSeq: Number(row?.checkpoint_seq ?? 0) };
-  }
-
-  async #oldestUnsignedAgeMs(checkpointSeq: number): Promise<number> {
-    const row = await this.#db
-      .selectFrom('audit_events')
-      .select('time')
-      .where('chain', '=', APPEND_CHAIN)
-      .where('seq', '=', checkpointSeq + 1)
-      .executeTakeFirst();
-    return row === undefined ? 0 : Date.now() - new Date(row.time).getTime();
+    const oldest = row?.oldest ?? null;
+    return { unsigned: Number(row?.unsigned ?? 0), oldestUnsignedAgeMs: oldest === null ? 0 : Date.now() - new Date(oldest).getTime() };
   }
 }

@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 
 import { appendAuditEvent } from '../../audit/append.js';
-import { APPEND_CHAIN } from '../../audit/chains.js';
-import { writeCheckpoint, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
+import { writeCheckpoints, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
 import type { KeyProvider } from '../../crypto/key-provider.js';
 import { createAuditSigningKey, unwrapAuditSigningKey, type AuditSigningKey } from '../../crypto/signing-key.js';
 import type { Database } from '../db/schema.js';
@@ -16,11 +15,11 @@ import { logger } from '../logging/logger.js';
  */
 const SIGNING_KEY_LOCK_KEY = (0x436f_6666_7265_8001n).toString();
 
-/** Result of a rotation: the new key, the keys it retired and the checkpoint it signed. */
+/** Result of a rotation: the new key, the keys it retired and the checkpoints it signed, one per chain with entries. */
 export interface SigningKeyRotation {
   key: AuditSigningKey;
   retiredKeyIds: string[];
-  checkpoint: WrittenCheckpoint | null;
+  checkpoints: WrittenCheckpoint[];
 }
 
 /** Returns the id of the current (not retired) audit signing key, or null when there is none. */
@@ -58,7 +57,7 @@ export async function loadOrCreateSigningKey(db: Kysely<Database>, keys: KeyProv
  * stores a new key, retires every other current key and records
  * `audit.key_rotate` by the system actor. A retired key gets `retired_at` and
  * loses its wrapped secret but keeps its public key for verification. Then it
- * signs the chain head with the new key, so the rotation entry is covered.
+ * signs every chain head with the new key, so the rotation entry is covered.
  */
 export async function rotateSigningKey(
   db: Kysely<Database>,
@@ -94,8 +93,8 @@ export async function rotateSigningKey(
   });
 
   logger.info('audit signing key rotated', { keyId: key.keyId, retiredKeyIds });
-  const checkpoint = await writeCheckpoint(db, key, APPEND_CHAIN, { force: true });
-  return { key, retiredKeyIds, checkpoint };
+  const checkpoints = await writeCheckpoints(db, key, { force: true });
+  return { key, retiredKeyIds, checkpoints };
 }
 
 async function lockSigningKeys(trx: Transaction<Database>): Promise<void> {

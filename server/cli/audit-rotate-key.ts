@@ -24,7 +24,7 @@ try {
     return rotateSigningKey(db, keys);
   });
   rotation.key.secretKey.fill(0);
-  output = { keyId: rotation.key.keyId, retiredKeyIds: rotation.retiredKeyIds, checkpointSeq: rotation.checkpoint?.seq ?? null };
+  output = { keyId: rotation.key.keyId, retiredKeyIds: rotation.retiredKeyIds, checkpoints: rotation.checkpoints.map((checkpoint) => ({ chain: checkpoint.chain, seq: checkpoint.seq })) };
 } catch (error) {
   exitCode = error instanceof KeyProviderError ? 2 : 1;
   process.stderr.write(`audit key rotation failed: ${(error as Error).message}\n`);

@@ -17,6 +17,22 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+// The pool behind each Kysely instance that openDatabase made, for the few
+// readers that need a raw client, such as audit verification's COPY.
+const poolsByDatabase = new WeakMap<Kysely<any>, pg.Pool>();
+
+/**
+ * Returns the pg pool behind a Kysely instance made by `openDatabase`.
+ * Throws for any other instance, such as a transaction.
+ */
+export function poolOf(db: Kysely<any>): pg.Pool {
+  const pool = poolsByDatabase.get(db);
+  if (pool === undefined) {
+    throw new TypeError('no pg pool is known for this Kysely instance: pass the instance that openDatabase returned, not a transaction');
+  }
+  return pool;
+}
+
 /**
  * Opens a pg pool behind Kysely. A connection attempt that takes longer than
  * `connectTimeoutMs`, or a request that waits that long for a free client,
@@ -40,6 +56,7 @@ export function openDatabase(options: PoolOptions): { db: Kysely<Database>; pool
     logger.log(shutdown ? 'info' : 'warn', shutdown ? 'database server closed an idle connection' : 'idle database client failed', { error });
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  poolsByDatabase.set(db, pool);
   return { db, pool };
 }
 

@@ -4,6 +4,9 @@ import { sql, type Kysely } from 'kysely';
 // and read them. Triggers refuse changes too, for every role.
 const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints'];
 
+// The chain heads: appends update them, but no row may go away.
+const UPDATE_ONLY_TABLES = ['audit_chain_heads'];
+
 // Tables the runtime role must not touch at all.
 const OWNER_ONLY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 
@@ -31,6 +34,9 @@ export async function grantRuntimePrivileges(db: Kysely<any>, runtimeRole: strin
 
   for (const table of APPEND_ONLY_TABLES) {
     await sql`revoke update, delete, truncate, references, trigger on ${sql.table(table)} from ${role}`.execute(db);
+  }
+  for (const table of UPDATE_ONLY_TABLES) {
+    await sql`revoke insert, delete, truncate, references, trigger on ${sql.table(table)} from ${role}`.execute(db);
   }
   for (const table of OWNER_ONLY_TABLES) {
     await sql`revoke all on ${sql.table(table)} from ${role}`.execute(db);

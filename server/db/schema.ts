@@ -86,6 +86,13 @@ export interface AuditCheckpointsTable {
   signature: Buffer;
 }
 
+export interface AuditChainHeadsTable {
+  chain: number;
+  seq: ColumnType<string, number, number>;
+  hash: Buffer;
+  time: Timestamp | null;
+}
+
 export interface AuditSigningKeysTable {
   key_id: string;
   public_key: Buffer;
@@ -208,6 +215,7 @@ export interface Database {
   document_chunks: DocumentChunksTable;
   audit_events: AuditEventsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_chain_heads: AuditChainHeadsTable;
   audit_signing_keys: AuditSigningKeysTable;
   oidc_payloads: OidcPayloadsTable;
   partners: PartnersTable;

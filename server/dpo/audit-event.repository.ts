@@ -1,7 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 
-import { APPEND_CHAIN } from '../../audit/chains.js';
-import type { AuditFilters } from './audit-query.js';
+import type { AuditFilters, LogPosition } from './audit-query.js';
 
 // `any`, as in audit/verify.ts: the audit tables are read column by column
 // here, and the typed schema does not list source_address.
@@ -9,6 +8,7 @@ type Reader = Kysely<any> | Transaction<any>;
 
 /** An entry as the DPO's journal and exports read it: the columns copied from the hashed entry. */
 export interface AuditEventRecord {
+  chain: number;
   seq: number;
   time: Date;
   actorType: string;
@@ -44,6 +44,7 @@ export interface CheckpointRecord {
 }
 
 const QUERY_COLUMNS = [
+  'chain',
   'seq',
   'time',
   'actor_type',
@@ -60,20 +61,17 @@ const QUERY_COLUMNS = [
   'grant_id',
 ] as const;
 
-// NOTE: audit_events is indexed on (subject_id, time) and on time only, and
-// pages are ordered by seq. A filter on actor, partner or action therefore
-// walks the primary key backwards from the newest entry until it fills the
-// page. An index migration is the fix once the log grows large.
-
 /**
- * Lists entries of the chain that match `filters`, newest first, before
- * `beforeSeq` when given. Reads `limit` rows; ask one more to learn whether
- * a next page exists.
+ * Lists entries of every chain that match `filters`, newest first (by time,
+ * then chain, then seq), before `before` when given. Reads `limit` rows; ask
+ * one more to learn whether a next page exists. Migration 0007 indexes
+ * person, actor, partner and action with time, so a filter reads its own
+ * index in time order.
  */
-export async function searchAuditEvents(db: Reader, filters: AuditFilters, limit: number, beforeSeq?: number): Promise<AuditEventRecord[]> {
-  let query = applyFilters(db.selectFrom('audit_events').select([...QUERY_COLUMNS]).where('chain', '=', APPEND_CHAIN), filters);
-  if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
-  const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
+export async function searchAuditEvents(db: Reader, filters: AuditFilters, limit: number, before?: LogPosition): Promise<AuditEventRecord[]> {
+  let query = applyFilters(db.selectFrom('audit_events').select([...QUERY_COLUMNS]), filters);
+  if (before !== undefined) query = query.where(sql<boolean>`(time, chain, seq) < (${before.time}, ${before.chain}::smallint, ${before.seq}::bigint)`);
+  const rows = await query.orderBy('time', 'desc').orderBy('chain', 'desc').orderBy('seq', 'desc').limit(limit).execute();
   return rows.map(toRecord);
 }
 
@@ -83,6 +81,7 @@ export async function searchAuditEvents(db: Reader, filters: AuditFilters, limit
  */
 export async function readExportBatch(
   db: Reader,
+  chain: number,
   filters: AuditFilters,
   afterSeq: number,
   toSeq: number,
@@ -92,7 +91,7 @@ export async function readExportBatch(
     db
       .selectFrom('audit_events')
       .select([...QUERY_COLUMNS, 'canonical', 'hash'])
-      .where('chain', '=', APPEND_CHAIN)
+      .where('chain', '=', chain)
       .where('seq', '>', afterSeq)
       .where('seq', '<=', toSeq),
     filters,
@@ -102,11 +101,11 @@ export async function readExportBatch(
 }
 
 /** Returns the seq of the chain's last entry, or 0 when the chain is empty. */
-export async function findHeadSeq(db: Reader): Promise<number> {
+export async function findHeadSeq(db: Reader, chain: number): Promise<number> {
   const row = await db
     .selectFrom('audit_events')
     .select('seq')
-    .where('chain', '=', APPEND_CHAIN)
+    .where('chain', '=', chain)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -114,8 +113,8 @@ export async function findHeadSeq(db: Reader): Promise<number> {
 }
 
 /** Returns the hash of the entry at `seq` as 64 hex digits, or undefined when there is none. */
-export async function findEntryHash(db: Reader, seq: number): Promise<string | undefined> {
-  const row = await db.selectFrom('audit_events').select('hash').where('chain', '=', APPEND_CHAIN).where('seq', '=', seq).executeTakeFirst();
+export async function findEntryHash(db: Reader, chain: number, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_events').select('hash').where('chain', '=', chain).where('seq', '=', seq).executeTakeFirst();
   return row === undefined ? undefined : (row.hash as Buffer).toString('hex');
 }
 
@@ -125,6 +124,7 @@ export async function findEntryHash(db: Reader, seq: number): Promise<string | u
  */
 export async function readCheckpointBatch(
   db: Reader,
+  chain: number,
   after: { seq: number; id: number },
   maxSeq: number,
   batchSize: number,
@@ -132,7 +132,7 @@ export async function readCheckpointBatch(
   const rows = await db
     .selectFrom('audit_checkpoints')
     .select(['id', 'chain', 'seq', 'head_hash', 'time', 'key_id', 'message', 'signature'])
-    .where('chain', '=', APPEND_CHAIN)
+    .where('chain', '=', chain)
     .where(sql<boolean>`(seq, id) > (${after.seq}::bigint, ${after.id}::bigint)`)
     .where('seq', '<=', maxSeq)
     .orderBy('seq')
@@ -143,11 +143,11 @@ export async function readCheckpointBatch(
 }
 
 /** Returns the first checkpoint with seq above `seq`, or undefined. */
-export async function findCheckpointAfter(db: Reader, seq: number): Promise<CheckpointRecord | undefined> {
+export async function findCheckpointAfter(db: Reader, chain: number, seq: number): Promise<CheckpointRecord | undefined> {
   const row = await db
     .selectFrom('audit_checkpoints')
     .select(['id', 'chain', 'seq', 'head_hash', 'time', 'key_id', 'message', 'signature'])
-    .where('chain', '=', APPEND_CHAIN)
+    .where('chain', '=', chain)
     .where('seq', '>', seq)
     .orderBy('seq')
     .orderBy('id')
@@ -170,6 +170,7 @@ function applyFilters<QB extends SelectQueryBuilder<any, any, any>>(query: QB, f
 
 function toRecord(row: Record<string, any>): AuditEventRecord {
   return {
+    chain: Number(row.chain),
     seq: Number(row.seq),
     time: row.time as Date,
     actorType: row.actor_type,

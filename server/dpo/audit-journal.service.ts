@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import type { Locale } from '../i18n/locale.js';
 import { actionLabel, reasonLabel } from './audit-labels.js';
 import { searchAuditEvents, type AuditEventRecord } from './audit-event.repository.js';
-import { encodeSeqCursor, type JournalQuery } from './audit-query.js';
+import { encodePositionCursor, type JournalQuery } from './audit-query.js';
 import { appendStaffAudit, type StaffActor } from './staff-access.js';
 
 /**
@@ -11,6 +11,8 @@ import { appendStaffAudit, type StaffActor } from './staff-access.js';
  * reach the DPO.
  */
 export interface JournalItem {
+  /** Chain of the entry; its seq counts within that chain. */
+  chain: number;
   seq: number;
   time: string;
   actorType: string;
@@ -41,7 +43,7 @@ export interface JournalPage {
  */
 export async function searchAuditJournal(ctx: AppContext, actor: StaffActor, query: JournalQuery, locale: Locale): Promise<JournalPage> {
   const rows = await ctx.db.transaction().execute(async (trx) => {
-    const found = await searchAuditEvents(trx, query.filters, query.limit + 1, query.beforeSeq);
+    const found = await searchAuditEvents(trx, query.filters, query.limit + 1, query.before);
     await appendStaffAudit(trx, actor, {
       action: 'audit.search',
       outcome: 'allow',
@@ -56,12 +58,13 @@ export async function searchAuditJournal(ctx: AppContext, actor: StaffActor, que
   const last = page[page.length - 1];
   return {
     items: page.map((row) => journalItem(row, locale)),
-    nextCursor: rows.length > query.limit && last ? encodeSeqCursor(last.seq) : null,
+    nextCursor: rows.length > query.limit && last ? encodePositionCursor({ time: last.time, chain: last.chain, seq: last.seq }) : null,
   };
 }
 
 function journalItem(row: AuditEventRecord, locale: Locale): JournalItem {
   return {
+    chain: row.chain,
     seq: row.seq,
     time: row.time.toISOString(),
     actorType: row.actorType,

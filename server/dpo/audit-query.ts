@@ -1,3 +1,4 @@
+import { AUDIT_CHAIN_COUNT } from '../../audit/chains.js';
 import { AppError } from '../errors/app-error.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -17,17 +18,30 @@ export interface AuditFilters {
   to?: Date;
 }
 
+/**
+ * Place of an entry in the newest-first order of the whole log: by time, then
+ * chain, then seq. Entries of one chain never go back in time, so this order
+ * keeps each chain's own order.
+ */
+export interface LogPosition {
+  time: Date;
+  chain: number;
+  seq: number;
+}
+
 /** A validated `GET /dpo/v1/audit/events` query. */
 export interface JournalQuery {
   filters: AuditFilters;
   limit: number;
-  /** Seq of the last entry of the previous page, so this page contains older entries only. */
-  beforeSeq?: number;
+  /** Last entry of the previous page, so this page contains older entries only. */
+  before?: LogPosition;
 }
 
 /** A validated `GET /dpo/v1/audit/export` query. */
 export interface ExportQuery {
   format: 'jsonl' | 'csv';
+  /** The chain to export, from 0 to `AUDIT_CHAIN_COUNT - 1`. */
+  chain?: number;
   fromSeq?: number;
   toSeq?: number;
   filters: AuditFilters;
@@ -35,7 +49,7 @@ export interface ExportQuery {
 
 const FILTER_KEYS = ['personId', 'actorId', 'partnerId', 'action', 'outcome', 'from', 'to'] as const;
 const JOURNAL_KEYS: readonly string[] = [...FILTER_KEYS, 'limit', 'cursor'];
-const EXPORT_KEYS: readonly string[] = [...FILTER_KEYS, 'format', 'fromSeq', 'toSeq'];
+const EXPORT_KEYS: readonly string[] = [...FILTER_KEYS, 'format', 'chain', 'fromSeq', 'toSeq'];
 
 // The same shapes as the audit entry's own checks, so a filter that could
 // never match a stored value is rejected rather than silently empty.
@@ -43,7 +57,9 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CODE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 const RFC3339_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const SEQ_PATTERN = /^[1-9][0-9]{0,14}$/;
-const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
+const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CHAIN_PATTERN = /^[0-9]{1,5}$/;
 
 /**
  * Validates the journal's query string. Express gives an array for a
@@ -64,7 +80,7 @@ export function parseJournalQuery(query: Record<string, unknown>): JournalQuery 
   }
 
   const cursor = singleValue(query, 'cursor');
-  if (cursor !== undefined) result.beforeSeq = decodeSeqCursor(cursor);
+  if (cursor !== undefined) result.before = decodePositionCursor(cursor);
   return result;
 }
 
@@ -76,6 +92,14 @@ export function parseExportQuery(query: Record<string, unknown>): ExportQuery {
     throw invalid('format', 'valeur attendue : jsonl ou csv', 'expected value: jsonl or csv');
   }
   const result: ExportQuery = { format, filters: parseAuditFilters(query) };
+  const chain = singleValue(query, 'chain');
+  if (chain !== undefined) {
+    const value = CHAIN_PATTERN.test(chain) ? Number(chain) : Number.NaN;
+    if (!Number.isInteger(value) || value >= AUDIT_CHAIN_COUNT) {
+      throw invalid('chain', `numéro de chaîne attendu, de 0 à ${AUDIT_CHAIN_COUNT - 1}`, `a chain number from 0 to ${AUDIT_CHAIN_COUNT - 1} is expected`);
+    }
+    result.chain = value;
+  }
   const fromSeq = parseSeq(query, 'fromSeq');
   const toSeq = parseSeq(query, 'toSeq');
   if (fromSeq !== undefined) result.fromSeq = fromSeq;
@@ -91,13 +115,13 @@ export function hasFilters(filters: AuditFilters): boolean {
   return Object.values(filters).some((value) => value !== undefined);
 }
 
-/** Encodes the seq of a page's last entry as an opaque cursor. */
-export function encodeSeqCursor(seq: number): string {
-  return Buffer.from(JSON.stringify({ before: seq }), 'utf8').toString('base64url');
+/** Encodes the position of a page's last entry as an opaque cursor. */
+export function encodePositionCursor(position: LogPosition): string {
+  return Buffer.from(JSON.stringify({ before: [position.time.toISOString(), position.chain, position.seq] }), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor from `encodeSeqCursor`; anything else is a `validation_failed` on `cursor`. */
-export function decodeSeqCursor(token: string): number {
+/** Decodes a cursor from `encodePositionCursor`; anything else is a `validation_failed` on `cursor`. */
+export function decodePositionCursor(token: string): LogPosition {
   const error = invalid(
     'cursor',
     'curseur inconnu ; reprenez la valeur « nextCursor » d\'une réponse précédente',
@@ -111,8 +135,12 @@ export function decodeSeqCursor(token: string): number {
     throw error;
   }
   const before = (decoded as { before?: unknown } | null)?.before;
-  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 1) throw error;
-  return before;
+  if (!Array.isArray(before) || before.length !== 3) throw error;
+  const [time, chain, seq] = before as unknown[];
+  if (typeof time !== 'string' || !TIME_PATTERN.test(time) || Number.isNaN(Date.parse(time))) throw error;
+  if (typeof chain !== 'number' || !Number.isInteger(chain) || chain < 0 || chain >= AUDIT_CHAIN_COUNT) throw error;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw error;
+  return { time: new Date(time), chain, seq };
 }
 
 function parseAuditFilters(query: Record<string, unknown>): AuditFilters {

@@ -447,9 +447,10 @@ const schemas: Record<string, JsonObject> = {
   AuditJournalItem: {
     type: 'object',
     description: 'One audit log entry: ids and codes only, never a title, file name or content.',
-    required: ['seq', 'time', 'actorType', 'actorId', 'subjectId', 'action', 'actionLabel', 'resourceType', 'resourceId', 'outcome', 'reason', 'reasonLabel', 'partnerId', 'grantId', 'requestId'],
+    required: ['chain', 'seq', 'time', 'actorType', 'actorId', 'subjectId', 'action', 'actionLabel', 'resourceType', 'resourceId', 'outcome', 'reason', 'reasonLabel', 'partnerId', 'grantId', 'requestId'],
     properties: {
-      seq: { type: 'integer', minimum: 1 },
+      chain: { type: 'integer', minimum: 0, maximum: 31, description: 'The chain that holds the entry; every entry about one person is in the same chain.' },
+      seq: { type: 'integer', minimum: 1, description: 'Position of the entry in its chain.' },
       time: dateTime,
       actorType: { type: 'string' },
       actorId: { type: ['string', 'null'] },
@@ -469,12 +470,21 @@ const schemas: Record<string, JsonObject> = {
   AuditJournalPage: page('AuditJournalItem', 'A page of the audit log, newest first.'),
   AuditVerification: {
     type: 'object',
-    description: 'Result of recomputing the whole hash chain and the checkpoint signatures.',
-    required: ['valid', 'entriesChecked', 'checkpointsChecked', 'head', 'latestCheckpoint'],
+    description: 'Result of recomputing every hash chain and the checkpoint signatures.',
+    required: ['valid', 'entriesChecked', 'checkpointsChecked', 'head', 'heads', 'latestCheckpoint'],
     properties: {
       valid: { type: 'boolean' },
       entriesChecked: { type: 'integer', minimum: 0 },
       checkpointsChecked: { type: 'integer', minimum: 0 },
+      heads: {
+        type: 'array',
+        description: 'Last entry of each chain that verified to its end, in chain order.',
+        items: {
+          type: 'object',
+          required: ['chain', 'seq', 'hash'],
+          properties: { chain: { type: 'integer' }, seq: { type: 'integer' }, hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        },
+      },
       head: {
         oneOf: [
           {
@@ -501,8 +511,8 @@ const schemas: Record<string, JsonObject> = {
         oneOf: [
           {
             type: 'object',
-            required: ['seq', 'headHash', 'time', 'keyId'],
-            properties: { seq: { type: 'integer' }, headHash: { type: 'string', pattern: '^[0-9a-f]{64}$' }, time: dateTime, keyId: { type: 'string' } },
+            required: ['chain', 'seq', 'headHash', 'time', 'keyId'],
+            properties: { chain: { type: 'integer' }, seq: { type: 'integer' }, headHash: { type: 'string', pattern: '^[0-9a-f]{64}$' }, time: dateTime, keyId: { type: 'string' } },
           },
           { type: 'null' },
         ],

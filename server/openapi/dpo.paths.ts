@@ -35,7 +35,7 @@ export const dpoPaths: PathItems = {
       operationId: 'searchAuditLog',
       summary: 'Search the audit log',
       description:
-        'Returns audit log entries, newest first (by seq): ids and codes with labels, never a document title, file name or content. The search itself is recorded as an `audit.search` entry. A repeated, unknown or malformed parameter is 400 `validation_failed` naming the field.',
+        'Returns audit log entries of every chain, newest first (by time, then chain, then seq): ids and codes with labels, never a document title, file name or content. The search itself is recorded as an `audit.search` entry. A repeated, unknown or malformed parameter is 400 `validation_failed` naming the field.',
       security: SESSION,
       parameters: [...FILTER_PARAMETERS, ...PAGE_PARAMETERS],
       responses: {
@@ -51,11 +51,12 @@ export const dpoPaths: PathItems = {
       operationId: 'exportAuditLog',
       summary: 'Export the audit log',
       description:
-        'Streams a range of the audit log as JSON Lines (default) or CSV, as an attachment named `coffre-audit-FROM-TO.jsonl` (`-filtered` added when a filter is set). An unfiltered JSON Lines export carries what an independent tool needs to verify the chain and its checkpoints with the keys of `/.well-known/coffre/audit-keys`; a filtered one is not verifiable as a chain. The export is recorded as an `audit.export` entry before the first byte. The line formats and the verification procedure are in docs/audit-export.md.',
+        'Streams the audit log as JSON Lines (default) or CSV. Without `chain` or `personId`, the whole log: one section per chain, in an attachment named `coffre-audit-all.jsonl`. With `chain`, or `personId` alone (the person\'s chain), one chain or a range of it, named `coffre-audit-CHAIN-FROM-TO.jsonl`. `-filtered` is added when a filter is set. An unfiltered JSON Lines export carries what an independent tool needs to verify the chain and its checkpoints with the keys of `/.well-known/coffre/audit-keys`; a filtered one is not verifiable as a chain. The export is recorded as an `audit.export` entry before the first byte. The line formats and the verification procedure are in docs/audit-export.md.',
       security: SESSION,
       parameters: [
         { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['jsonl', 'csv'], default: 'jsonl' } },
-        { name: 'fromSeq', in: 'query', required: false, description: 'First seq; default 1. Past the last entry is `validation_failed`.', schema: SEQ_SCHEMA },
+        { name: 'chain', in: 'query', required: false, description: 'The chain to export, 0 to 31; needed for a `fromSeq`–`toSeq` range unless `personId` is given.', schema: { type: 'integer', minimum: 0, maximum: 31 } },
+        { name: 'fromSeq', in: 'query', required: false, description: 'First seq in the chain; default 1. Past the last entry is `validation_failed`.', schema: SEQ_SCHEMA },
         { name: 'toSeq', in: 'query', required: false, description: 'Last seq; default and maximum: the current head. Not below `fromSeq`.', schema: SEQ_SCHEMA },
         ...FILTER_PARAMETERS,
       ],
@@ -72,15 +73,16 @@ export const dpoPaths: PathItems = {
       operationId: 'verifyAuditLog',
       summary: 'Verify the audit log',
       description:
-        'Recomputes the whole hash chain and every checkpoint signature and names the first entry that does not match. Truncation after the last checkpoint is detectable only against a checkpoint kept elsewhere. The verification is recorded in the audit log.',
+        'Recomputes every hash chain and every checkpoint signature and names the first entry that does not match. Truncation after the last checkpoint is detectable only against a checkpoint kept elsewhere. The verification is recorded in the audit log.',
       security: SESSION,
       responses: {
         '200': jsonResponse('The report; `valid` is false when tampering was found.', ref('AuditVerification'), {
           valid: true,
-          entriesChecked: 1284,
-          checkpointsChecked: 12,
-          head: { chain: 0, seq: 1284, hash: '3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea' },
-          latestCheckpoint: { seq: 1200, headHash: '9c56cc51b374c3ba189210d5b6d4bf57790d351c96c47c02190ecf1e430635ab', time: '2026-12-04T21:00:00.000Z', keyId: 'audit-0123456789abcdef' },
+          entriesChecked: 78,
+          checkpointsChecked: 2,
+          head: { chain: 31, seq: 41, hash: '3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea' },
+          heads: [{ chain: 0, seq: 37, hash: '5b0e31c4e9f8a7d2c1b0a9f8e7d6c5b4a3928170f6e5d4c3b2a1908f7e6d5c4b' }, { chain: 31, seq: 41, hash: '3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea' }],
+          latestCheckpoint: { chain: 31, seq: 40, headHash: '9c56cc51b374c3ba189210d5b6d4bf57790d351c96c47c02190ecf1e430635ab', time: '2026-12-04T21:00:00.000Z', keyId: 'audit-0123456789abcdef' },
         }, NO_STORE_HEADER),
         ...problems(...DPO_ERRORS),
       },

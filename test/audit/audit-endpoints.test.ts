@@ -29,11 +29,11 @@ async function fetchKeySet(): Promise<{ response: request.Response; keySet: Audi
 }
 
 async function storedCheckpoints(): Promise<Array<{ chain: number; seq: string; head_hash: Buffer; time: Date; key_id: string; message: Buffer; signature: Buffer }>> {
-  return superuserQuery(vault, 'select chain, seq, head_hash, time, key_id, message, signature from audit_checkpoints order by seq, id');
+  return superuserQuery(vault, 'select chain, seq, head_hash, time, key_id, message, signature from audit_checkpoints order by id');
 }
 
-async function auditRows(action: string): Promise<Array<{ seq: string; actor_type: string; actor_id: string; outcome: string; reason: string | null }>> {
-  return superuserQuery(vault, 'select seq, actor_type, actor_id, outcome, reason from audit_events where action = $1 order by seq', [action]);
+async function auditRows(action: string): Promise<Array<{ chain: number; seq: string; actor_type: string; actor_id: string; outcome: string; reason: string | null }>> {
+  return superuserQuery(vault, 'select chain, seq, actor_type, actor_id, outcome, reason from audit_events where action = $1 order by time, chain, seq', [action]);
 }
 
 describe('GET /.well-known/coffre/audit-keys', () => {
@@ -92,15 +92,16 @@ describe('GET /dpo/v1/audit/verification', () => {
   });
 
   it('returns the report and the latest checkpoint to the DPO', async () => {
-    const [head] = await superuserQuery(vault, 'select max(seq) as seq from audit_events');
+    const [count] = await superuserQuery(vault, 'select count(*) as count from audit_events');
     const response = await request(vault.url).get('/dpo/v1/audit/verification').set('Cookie', dpo.cookie);
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.body).toMatchObject({ valid: true, entriesChecked: Number(head!.seq) });
+    expect(response.body).toMatchObject({ valid: true, entriesChecked: Number(count!.count) });
     expect(response.body.checkpointsChecked).toBeGreaterThanOrEqual(1);
 
     const latest = (await storedCheckpoints()).at(-1)!;
     expect(response.body.latestCheckpoint).toEqual({
+      chain: latest.chain,
       seq: Number(latest.seq),
       headHash: latest.head_hash.toString('hex'),
       time: latest.time.toISOString(),
@@ -114,18 +115,23 @@ describe('GET /dpo/v1/audit/verification', () => {
 
     const last = allowed.at(-1)!;
     expect(last).toMatchObject({ actor_type: 'dpo', actor_id: dpo.accountId, reason: null });
-    expect(Number(last.seq)).toBe(response.body.head.seq + 1);
+    // The entry follows the verified head of its own chain.
+    const verifiedHead = (response.body.heads as { chain: number; seq: number }[]).find((head) => head.chain === Number(last.chain));
+    expect(Number(last.seq)).toBe((verifiedHead?.seq ?? 0) + 1);
   });
 });
 
 describe('shutdown', () => {
-  it('signs the last entry when the vault stops', async () => {
+  it('signs the last entry of every chain when the vault stops', async () => {
     await request(vault.url).get('/api/v1/documents').set('Cookie', camille.cookie).expect(200);
-    const [head] = await superuserQuery(vault, 'select max(seq) as seq from audit_events');
 
     // destroy() in afterAll stops it again, which is a no-op.
     await vault.stop();
-    const checkpoints = await storedCheckpoints();
-    expect(Number(checkpoints.at(-1)!.seq)).toBe(Number(head!.seq));
+    const unsigned = await superuserQuery(
+      vault,
+      `select e.chain, max(e.seq) as head, (select max(c.seq) from audit_checkpoints c where c.chain = e.chain) as signed
+       from audit_events e group by e.chain having max(e.seq) > coalesce((select max(c.seq) from audit_checkpoints c where c.chain = e.chain), 0)`,
+    );
+    expect(unsigned).toEqual([]);
   });
 });

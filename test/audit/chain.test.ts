@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 
 import { appendAuditEvent } from '../../audit/append.js'
+import { AUDIT_CHAIN_COUNT, chainOf } from '../../audit/chains.js'
 import {
   GENESIS_HASH,
   InvalidAuditEntryError,
@@ -14,6 +15,7 @@ import {
 } from '../../audit/entry.js'
 import { entryToRow } from '../../audit/event-row.js'
 import { verifyChain, type StoredCheckpoint } from '../../audit/verify.js'
+import { resetAuditLog as emptyAuditLog } from '../support/audit-log.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
 let database: TestDatabase
@@ -34,11 +36,16 @@ beforeEach(async () => {
 
 const SIGNING_KEY_ID = 'test-key-1'
 
+// Every event of these tests is about one person, so they all go to one
+// chain, as a person's events do.
+const SUBJECT = randomUUID()
+const CHAIN = chainOf({ subjectId: SUBJECT, actorId: null, requestId: null })
+
 function sampleEvent(overrides: Partial<AuditEventInput> = {}): AuditEventInput {
   return {
     actorType: 'person',
     actorId: randomUUID(),
-    subjectId: randomUUID(),
+    subjectId: SUBJECT,
     action: 'document.download',
     resourceType: 'document',
     resourceId: randomUUID(),
@@ -74,10 +81,7 @@ async function tamper(work: (trx: Transaction<any>) => Promise<unknown>): Promis
 }
 
 async function resetAuditLog(): Promise<void> {
-  await tamper(async (trx) => {
-    await trx.deleteFrom('audit_checkpoints').execute()
-    await trx.deleteFrom('audit_events').execute()
-  })
+  await emptyAuditLog(db)
   await db
     .insertInto('audit_signing_keys')
     .values({ key_id: SIGNING_KEY_ID, public_key: randomBytes(32) })
@@ -87,7 +91,7 @@ async function resetAuditLog(): Promise<void> {
 
 // Pass the transaction inside `tamper`: its ALTER TABLE locks out every other connection.
 async function storedRow(seq: number, executor: Kysely<any> = db): Promise<Record<string, any>> {
-  return executor.selectFrom('audit_events').selectAll().where('chain', '=', 0).where('seq', '=', seq).executeTakeFirstOrThrow()
+  return executor.selectFrom('audit_events').selectAll().where('chain', '=', CHAIN).where('seq', '=', seq).executeTakeFirstOrThrow()
 }
 
 async function storedHash(seq: number, executor: Kysely<any> = db): Promise<string> {
@@ -98,7 +102,7 @@ async function insertCheckpoint(seq: number, headHash: string): Promise<void> {
   await db
     .insertInto('audit_checkpoints')
     .values({
-      chain: 0,
+      chain: CHAIN,
       seq,
       head_hash: Buffer.from(headHash, 'hex'),
       time: new Date(),
@@ -133,7 +137,7 @@ async function rewriteChainFrom(trx: Transaction<any>, fromSeq: number, change: 
     const canonical = entryCanonicalBytes(entry)
     const hash = chainHash(prevHash, canonical)
     const { chain: _chain, seq: _seq, ...columns } = entryToRow(entry, canonical, hash)
-    await trx.updateTable('audit_events').set(columns).where('chain', '=', 0).where('seq', '=', row.seq).execute()
+    await trx.updateTable('audit_events').set(columns).where('chain', '=', CHAIN).where('seq', '=', row.seq).execute()
     prevHash = hash
   }
 }
@@ -289,7 +293,7 @@ describe('verifyChain on tampered logs', () => {
   test('empty log is valid', async () => {
     const report = await verifyChain(db)
 
-    expect(report).toEqual({ valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null })
+    expect(report).toEqual({ valid: true, heads: [], entriesChecked: 0, checkpointsChecked: 0, head: null })
   })
 
   test('outcome changed in canonical bytes at 7', async () => {
@@ -307,7 +311,7 @@ describe('verifyChain on tampered logs', () => {
     const report = await verifyChain(db, { batchSize: 4 })
 
     expect(report.valid).toBe(false)
-    expect(report.failure).toMatchObject({ kind: 'hash_mismatch', chain: 0, seq: 7 })
+    expect(report.failure).toMatchObject({ kind: 'hash_mismatch', chain: CHAIN, seq: 7 })
     expect(report.entriesChecked).toBe(6)
     expect(report.head?.seq).toBe(6)
   })
@@ -372,7 +376,7 @@ describe('verifyChain on tampered logs', () => {
       sql`
         update audit_events as target set ${swapped}
         from audit_events as other
-        where target.chain = 0 and other.chain = 0
+        where target.chain = ${CHAIN} and other.chain = ${CHAIN}
           and ((target.seq = 3 and other.seq = 4) or (target.seq = 4 and other.seq = 3))
       `.execute(trx),
     )
@@ -468,14 +472,14 @@ describe('verifyChain on tampered logs', () => {
     await appendMany(3)
     const entry: AuditEntry = {
       ...JSON.parse(((await storedRow(1)).canonical as Buffer).toString('utf8')),
-      chain: 1,
+      chain: AUDIT_CHAIN_COUNT,
     }
     const canonical = entryCanonicalBytes(entry)
     await db.insertInto('audit_events').values(entryToRow(entry, canonical, chainHash(GENESIS_HASH, canonical))).execute()
 
     const report = await verifyChain(db)
 
-    expect(report.failure).toMatchObject({ kind: 'unknown_chain', chain: 1, seq: 1 })
+    expect(report.failure).toMatchObject({ kind: 'unknown_chain', chain: AUDIT_CHAIN_COUNT, seq: 1 })
     expect(report.entriesChecked).toBe(3)
   })
 
@@ -570,7 +574,7 @@ describe('verifyChain checkpoints', () => {
 
     expect(report.failure).toMatchObject({ kind: 'bad_signature', seq: 8 })
     expect(seen).toHaveLength(1)
-    expect(seen[0]).toMatchObject({ chain: 0, seq: 8, headHash: await storedHash(8), keyId: SIGNING_KEY_ID })
+    expect(seen[0]).toMatchObject({ chain: CHAIN, seq: 8, headHash: await storedHash(8), keyId: SIGNING_KEY_ID })
     expect(seen[0]?.message.toString('utf8')).toBe('checkpoint 8')
   })
 

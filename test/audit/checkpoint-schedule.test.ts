@@ -9,6 +9,7 @@ import { CheckpointScheduler, type CheckpointSchedule } from '../../server/audit
 import { loadOrCreateSigningKey, rotateSigningKey } from '../../server/audit/signing-key.repository.js';
 import type { Database } from '../../server/db/schema.js';
 import { waitFor } from '../documents/document-api.js';
+import { resetAuditLog } from '../support/audit-log.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 // The background writer signs the head after N entries, after T seconds with
@@ -29,15 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.transaction().execute(async (trx) => {
-    await sql`alter table audit_events disable trigger user`.execute(trx);
-    await sql`alter table audit_checkpoints disable trigger user`.execute(trx);
-    await trx.deleteFrom('audit_checkpoints').execute();
-    await trx.deleteFrom('audit_events').execute();
-    await trx.deleteFrom('audit_signing_keys').execute();
-    await sql`alter table audit_events enable trigger user`.execute(trx);
-    await sql`alter table audit_checkpoints enable trigger user`.execute(trx);
-  });
+  await resetAuditLog(db, { signingKeys: true });
 });
 
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 
 import { appendAuditEvent } from '../../audit/append.js'
-import { APPEND_CHAIN } from '../../audit/chains.js'
+import { chainOf } from '../../audit/chains.js'
 import { checkpointMessageBytes, encodePublicKey, verifyCheckpointSignature, type AuditKeySet } from '../../audit/checkpoint-message.js'
 import { createDatabaseSignatureVerifier, loadAuditKeySet } from '../../audit/checkpoint-signatures.js'
 import { writeCheckpoint } from '../../audit/checkpoint-writer.js'
@@ -12,6 +12,7 @@ import { verifyChain, type VerificationReport } from '../../audit/verify.js'
 import { envKeyProvider } from '../../crypto/env-key-provider.js'
 import { createAuditSigningKey, signDetached, type AuditSigningKey } from '../../crypto/signing-key.js'
 import { loadOrCreateSigningKey, rotateSigningKey } from '../../server/audit/signing-key.repository.js'
+import { resetAuditLog } from '../support/audit-log.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
 // Tampered copies of a signed chain, each named after the mutation applied.
@@ -23,6 +24,10 @@ const keys = envKeyProvider(randomBytes(32).toString('base64'))
 const foreignKeys = envKeyProvider(randomBytes(32).toString('base64'))
 let key: AuditSigningKey
 
+// One person's events, so they all go to one chain.
+const SUBJECT = randomUUID()
+const APPEND_CHAIN = chainOf({ subjectId: SUBJECT, actorId: null, requestId: null })
+
 beforeAll(async () => {
   database = await createTestDatabase()
   db = database.db
@@ -33,11 +38,7 @@ afterAll(async () => {
 })
 
 beforeEach(async () => {
-  await tamper(async (trx) => {
-    await trx.deleteFrom('audit_checkpoints').execute()
-    await trx.deleteFrom('audit_events').execute()
-    await trx.deleteFrom('audit_signing_keys').execute()
-  })
+  await resetAuditLog(db, { signingKeys: true })
   key = await loadOrCreateSigningKey(db, keys)
 })
 
@@ -45,7 +46,7 @@ async function appendMany(count: number): Promise<void> {
   for (let index = 0; index < count; index++) {
     await db.transaction().execute((trx) =>
       appendAuditEvent(trx, {
-        actorType: 'person', actorId: randomUUID(), subjectId: randomUUID(), action: 'document.read',
+        actorType: 'person', actorId: randomUUID(), subjectId: SUBJECT, action: 'document.read',
         resourceType: 'document', resourceId: randomUUID(), outcome: 'allow', reason: null,
         requestId: randomUUID(), sourceAddress: '127.0.0.1',
       }),
@@ -135,7 +136,7 @@ describe('checkpoint tamper vectors', () => {
     const fields = { chain: APPEND_CHAIN, seq: 11, headHash: head.hash.toString('hex'), time: new Date().toISOString(), keyId: key.keyId }
     const message = checkpointMessageBytes(fields)
     await db.insertInto('audit_checkpoints').values({
-      chain: 0, seq: 11, head_hash: head.hash, time: new Date(fields.time), key_id: key.keyId,
+      chain: APPEND_CHAIN, seq: 11, head_hash: head.hash, time: new Date(fields.time), key_id: key.keyId,
       message, signature: Buffer.from(await signDetached(foreign.key.secretKey, message)),
     }).execute()
 
@@ -246,13 +247,18 @@ describe('key rotation', () => {
 
     const rotation = await rotateSigningKey(db, keys)
     expect(rotation.retiredKeyIds).toEqual([key.keyId])
-    expect(rotation.checkpoint).toMatchObject({ seq: 4, keyId: rotation.key.keyId })
+    // The rotation entry has no subject, actor or request, so it goes to
+    // chain 0; the rotation re-signs every chain head with the new key.
+    expect(rotation.checkpoints).toEqual([
+      expect.objectContaining({ chain: 0, seq: 1, keyId: rotation.key.keyId }),
+      expect.objectContaining({ chain: APPEND_CHAIN, seq: 3, keyId: rotation.key.keyId }),
+    ])
 
     const report = await verifyWithSignatures()
     expect(report.valid).toBe(true)
     expect(report.entriesChecked).toBe(4)
-    expect(report.checkpointsChecked).toBe(2)
-    const signers = await db.selectFrom('audit_checkpoints').select('key_id').orderBy('seq').execute()
+    expect(report.checkpointsChecked).toBe(3)
+    const signers = await db.selectFrom('audit_checkpoints').select('key_id').where('chain', '=', APPEND_CHAIN).orderBy('id').execute()
     expect(signers.map((row) => row.key_id)).toEqual([key.keyId, rotation.key.keyId])
   })
 

@@ -30,6 +30,7 @@ beforeAll(async () => {
   // The runtime role's privileges on the audit tables, as the vault's start grants them.
   await sql`grant select, insert on audit_events, audit_checkpoints to coffre_runtime`.execute(database.db);
   await sql`grant select, insert, update on audit_signing_keys to coffre_runtime`.execute(database.db);
+  await sql`grant select, update on audit_chain_heads to coffre_runtime`.execute(database.db);
   await sql`grant usage, select on all sequences in schema public to coffre_runtime`.execute(database.db);
 });
 
@@ -52,16 +53,17 @@ describe('npm run audit:rotate-key', () => {
   it('rotates twice and keeps the chain verifiable', async () => {
     const first = await runCommand('server/cli/audit-rotate-key.ts');
     expect(first.code).toBe(0);
-    const firstOutput = JSON.parse(first.stdout) as { keyId: string; retiredKeyIds: string[]; checkpointSeq: number };
+    const firstOutput = JSON.parse(first.stdout) as { keyId: string; retiredKeyIds: string[]; checkpoints: { chain: number; seq: number }[] };
     expect(firstOutput.keyId).toMatch(/^audit-[0-9a-f]{16}$/);
     expect(firstOutput.retiredKeyIds).toEqual([]);
-    expect(firstOutput.checkpointSeq).toBe(2);
+    // Every entry here has no subject, actor or request, so all are in chain 0.
+    expect(firstOutput.checkpoints).toEqual([{ chain: 0, seq: 2 }]);
 
     const second = await runCommand('server/cli/audit-rotate-key.ts');
     expect(second.code).toBe(0);
-    const secondOutput = JSON.parse(second.stdout) as { keyId: string; retiredKeyIds: string[]; checkpointSeq: number };
+    const secondOutput = JSON.parse(second.stdout) as { keyId: string; retiredKeyIds: string[]; checkpoints: { chain: number; seq: number }[] };
     expect(secondOutput.retiredKeyIds).toEqual([firstOutput.keyId]);
-    expect(secondOutput.checkpointSeq).toBe(3);
+    expect(secondOutput.checkpoints).toEqual([{ chain: 0, seq: 3 }]);
 
     const verify = await runCommand('server/cli/audit-verify.ts');
     expect(verify.code).toBe(0);

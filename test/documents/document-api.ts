@@ -116,7 +116,7 @@ export async function countStoredRows(vault: TestVault): Promise<{ documents: nu
 
 /** Audit entries of an action, oldest first. */
 export async function auditEntries(vault: TestVault, action: string): Promise<Array<{ actor_id: string; subject_id: string; resource_id: string | null; outcome: string; reason: string | null }>> {
-  return superuserQuery(vault, 'select actor_id, subject_id, resource_id, outcome, reason from audit_events where action = $1 order by seq', [action]);
+  return superuserQuery(vault, 'select actor_id, subject_id, resource_id, outcome, reason from audit_events where action = $1 order by time, chain, seq', [action]);
 }
 
 /** Waits until `check` returns true, polling every 50 ms for at most `timeoutMs`. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_KEYS_FORMAT, checkpointMessageBytes, encodePublicKey, type AuditKeySet, type PublishedAuditKey } from '../../audit/checkpoint-message.js';
 import { loadAuditKeySet } from '../../audit/checkpoint-signatures.js';
 import { appendAuditEvent } from '../../audit/append.js';
+import { chainOf } from '../../audit/chains.js';
 import { GENESIS_HASH } from '../../audit/entry.js';
 import { verifyExportLines, type OfflineVerificationReport } from '../../audit/offline-verify.js';
 import { createAuditSigningKey, signDetached, type AuditSigningKey } from '../../crypto/signing-key.js';
@@ -30,6 +31,8 @@ let workDir: string;
 /** Seq of the test's first checkpoint, inside every range exported here, and of a later one. */
 const FIRST_CHECKPOINT_SEQ = 4;
 let laterCheckpointSeq: number;
+/** Camille's chain, which holds every entry about her and is the one exported here. */
+let CHAIN: number;
 
 type Line = Record<string, any>;
 
@@ -38,8 +41,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(os.tmpdir(), 'coffre-audit-export-'));
   dpo = await signIn(vault, 'dpo');
   camille = await signIn(vault, 'camille');
+  CHAIN = chainOf({ subjectId: camille.accountId, actorId: null, requestId: null });
   await uploadSpecimen(vault, camille, 'notification-rqth.pdf', 'decision_mdph');
   await uploadSpecimen(vault, camille, 'notification-aah.pdf', 'decision_mdph');
+  while ((await headSeq()) < FIRST_CHECKPOINT_SEQ) await appendAboutCamille(1);
 
   signingKey = (await createAuditSigningKey(vault.ctx.keys)).key;
   // Stored retired and without its secret, so the vault never signs with it.
@@ -69,28 +74,43 @@ function published(key: { keyId: string; publicKey: Uint8Array }): PublishedAudi
 }
 
 async function headSeq(): Promise<number> {
-  const [row] = await superuserQuery<{ seq: string }>(vault, 'select max(seq) as seq from audit_events');
-  return Number(row!.seq);
+  const [row] = await superuserQuery<{ seq: string }>(vault, 'select max(seq) as seq from audit_events where chain = $1', [CHAIN]);
+  return Number(row!.seq ?? 0);
+}
+
+/** Appends `count` entries about Camille, which go to her chain. */
+async function appendAboutCamille(count: number): Promise<void> {
+  await vault.ctx.db.transaction().execute(async (trx) => {
+    for (let index = 0; index < count; index += 1) {
+      await appendAuditEvent(trx, {
+        actorType: 'system', actorId: null, subjectId: camille.accountId, action: 'test.event', resourceType: null, resourceId: null,
+        outcome: 'allow', reason: null, requestId: null, sourceAddress: null,
+      });
+    }
+  });
 }
 
 /** Signs the chain head at `seq` with the test key and stores the checkpoint as the superuser. */
 async function insertCheckpoint(seq: number): Promise<void> {
-  const [row] = await superuserQuery<{ hash: Buffer }>(vault, 'select hash from audit_events where chain = 0 and seq = $1', [seq]);
+  const [row] = await superuserQuery<{ hash: Buffer }>(vault, 'select hash from audit_events where chain = $1 and seq = $2', [CHAIN, seq]);
   const headHash = row!.hash.toString('hex');
   const time = new Date().toISOString();
-  const message = checkpointMessageBytes({ chain: 0, seq, headHash, time, keyId: signingKey.keyId });
+  const message = checkpointMessageBytes({ chain: CHAIN, seq, headHash, time, keyId: signingKey.keyId });
   const signature = Buffer.from(await signDetached(signingKey.secretKey, message));
   await superuserQuery(
     vault,
-    'insert into audit_checkpoints (chain, seq, head_hash, time, key_id, message, signature) values (0, $1, $2, $3, $4, $5, $6)',
-    [seq, row!.hash, time, signingKey.keyId, message, signature],
+    'insert into audit_checkpoints (chain, seq, head_hash, time, key_id, message, signature) values ($1, $2, $3, $4, $5, $6, $7)',
+    [CHAIN, seq, row!.hash, time, signingKey.keyId, message, signature],
   );
 }
 
+/** Exports Camille's chain unless the query names another or sets `chain` to '' to leave it out. */
 async function exportAs(session: SignedIn, query: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const withChain: Record<string, string> = { chain: String(CHAIN), ...query };
+  if (withChain.chain === '') delete withChain.chain;
   const response = await request(vault.url)
     .get('/dpo/v1/audit/export')
-    .query(query)
+    .query(withChain)
     .set('Cookie', session.cookie)
     .buffer(true)
     .parse((res, callback) => {
@@ -125,12 +145,12 @@ function entryIndex(lines: string[], seq: number): number {
 describe('JSON Lines export', () => {
   it('starts with a header of the whole chain', async () => {
     const response = await exportAs(dpo, {});
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?coffre-audit-1-\d+\.jsonl"?$/);
+    expect(response.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="?coffre-audit-${CHAIN}-1-\\d+\\.jsonl"?$`));
     expect(response.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
     expect(response.headers['cache-control']).toBe('no-store');
 
     const [header] = parse(response.text.split('\n').filter(Boolean));
-    expect(header).toMatchObject({ type: 'header', format: 'coffre-audit-export/1', chain: 0, fromSeq: 1, prevHash: GENESIS_HASH, filtered: false });
+    expect(header).toMatchObject({ type: 'header', format: 'coffre-audit-export/1', chain: CHAIN, fromSeq: 1, prevHash: GENESIS_HASH, filtered: false });
     expect(header!.toSeq).toBeGreaterThan(laterCheckpointSeq);
     expect(Date.parse(header!.generatedAt)).not.toBeNaN();
     expect(header).not.toHaveProperty('notice');
@@ -141,7 +161,7 @@ describe('JSON Lines export', () => {
     const header = lines[0]!;
     const entries = lines.filter((line) => line.type === 'entry');
     expect(entries.map((line) => line.seq)).toEqual(Array.from({ length: header.toSeq }, (_, index) => index + 1));
-    const [stored] = await superuserQuery<{ canonical: Buffer }>(vault, 'select canonical from audit_events where seq = 2');
+    const [stored] = await superuserQuery<{ canonical: Buffer }>(vault, 'select canonical from audit_events where chain = $1 and seq = 2', [CHAIN]);
     expect(Buffer.from(entries[1]!.canonical, 'utf8').equals(stored!.canonical)).toBe(true);
 
     const firstCheckpoint = lines.findIndex((line) => line.type === 'checkpoint');
@@ -160,7 +180,7 @@ describe('JSON Lines export', () => {
   it('verifies offline for a contiguous range', async () => {
     const lines = await exportLines({ fromSeq: '3', toSeq: String(laterCheckpointSeq - 1) });
     const parsed = parse(lines);
-    const [entry2] = await superuserQuery<{ hash: Buffer }>(vault, 'select hash from audit_events where seq = 2');
+    const [entry2] = await superuserQuery<{ hash: Buffer }>(vault, 'select hash from audit_events where chain = $1 and seq = 2', [CHAIN]);
     expect(parsed[0]).toMatchObject({ fromSeq: 3, toSeq: laterCheckpointSeq - 1, prevHash: entry2!.hash.toString('hex') });
 
     // The range's checkpoint, then the first one after the range.
@@ -273,6 +293,29 @@ describe('offline verification of a tampered export', () => {
   });
 });
 
+describe('export of every chain', () => {
+  it('holds one section per chain and verifies offline', async () => {
+    const response = await exportAs(dpo, { chain: '' });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?coffre-audit-all\.jsonl"?$/);
+    const lines = response.text.split('\n').filter(Boolean);
+    const headers = parse(lines).filter((line) => line.type === 'header');
+    const [chains] = await superuserQuery<{ chains: number[] }>(vault, 'select array_agg(distinct chain order by chain) as chains from audit_events');
+    expect(headers.map((header) => header.chain)).toEqual(chains!.chains);
+    expect(headers.length).toBeGreaterThan(1);
+
+    const report = await verify(lines);
+    expect(report.failure).toBeUndefined();
+    expect(report.heads.map((head) => head.chain)).toEqual(chains!.chains);
+  });
+
+  it('is refused when two sections are of the same chain', async () => {
+    const lines = parse(await exportLines({ chain: String(CHAIN) }));
+    const twice = [...lines, ...lines].map((line) => JSON.stringify(line));
+    expect((await verify(twice)).failure).toMatchObject({ kind: 'malformed_export' });
+  });
+});
+
 describe('filtered export', () => {
   it('is marked and refused by the verifier', async () => {
     const lines = await exportLines({ personId: camille.accountId });
@@ -298,12 +341,13 @@ describe('CSV export', () => {
     const response = await exportAs(dpo, { format: 'csv', toSeq: '6' });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?coffre-audit-1-6\.csv"?$/);
+    expect(response.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="?coffre-audit-${CHAIN}-1-6\\.csv"?$`));
     expect(response.text.charCodeAt(0)).toBe(0xfeff);
 
     const rows = response.text.slice(1).split('\r\n').filter(Boolean);
-    expect(rows[0]).toBe('seq,time,actorType,actorId,subjectId,action,resourceType,resourceId,outcome,reason,requestId,sourceAddress,partnerId,grantId,hash');
-    expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(rows[0]).toBe('chain,seq,time,actorType,actorId,subjectId,action,resourceType,resourceId,outcome,reason,requestId,sourceAddress,partnerId,grantId,hash');
+    expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(Array(6).fill(String(CHAIN)));
+    expect(rows.slice(1).map((row) => row.split(',')[1])).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 });
 
@@ -315,6 +359,9 @@ describe('export validation', () => {
     ['reversed range', { fromSeq: '5', toSeq: '4' }, 'toSeq'],
     ['range past the head', { fromSeq: '999999' }, 'fromSeq'],
     ['unknown parameter', { limit: '5' }, 'limit'],
+    ['chain past the last', { chain: '32' }, 'chain'],
+    ['chain not a number', { chain: 'zero' }, 'chain'],
+    ['range without a chain or a person', { chain: '', fromSeq: '2' }, 'chain'],
   ];
 
   it.each(cases)('rejects %s', async (_name, query, field) => {
@@ -371,14 +418,7 @@ describe('npm run audit:verify -- --file', () => {
 describe('large export', () => {
   it('streams more than one batch and verifies', async () => {
     // The export reads 1,000 entries per query; 2,100 more entries cross two batch boundaries.
-    await vault.ctx.db.transaction().execute(async (trx) => {
-      for (let index = 0; index < 2100; index += 1) {
-        await appendAuditEvent(trx, {
-          actorType: 'system', actorId: null, subjectId: null, action: 'test.event', resourceType: null, resourceId: null,
-          outcome: 'allow', reason: null, requestId: null, sourceAddress: null,
-        });
-      }
-    });
+    await appendAboutCamille(2100);
     await insertCheckpoint(await headSeq());
 
     const lines = await exportLines();

@@ -268,27 +268,29 @@ describe('DPO journal audit', () => {
     expect(response.body.items).toHaveLength(before);
     const [latest] = await superuserQuery<{ actor_type: string; actor_id: string }>(
       vault,
-      "select actor_type, actor_id from audit_events where action = 'audit.search' order by seq desc limit 1",
+      "select actor_type, actor_id from audit_events where action = 'audit.search' order by time desc, chain desc, seq desc limit 1",
     );
     expect(latest).toEqual({ actor_type: 'dpo', actor_id: dpo.accountId });
   });
 
   it('records a search narrowed to a person with that subject', async () => {
     await journal({ personId: dominique.accountId });
-    const [latest] = await superuserQuery<{ subject_id: string }>(vault, "select subject_id from audit_events where action = 'audit.search' order by seq desc limit 1");
+    const [latest] = await superuserQuery<{ subject_id: string }>(vault, "select subject_id from audit_events where action = 'audit.search' order by time desc, chain desc, seq desc limit 1");
     expect(latest?.subject_id).toBe(dominique.accountId);
   });
 
   it('records each export before its bytes', async () => {
     const before = await countEntries('audit.export', 'allow');
-    const response = await exportText({ format: 'csv', fromSeq: '2', toSeq: '5' });
+    // The longest chain, so that the range holds entries 2 to 5.
+    const [longest] = await superuserQuery<{ chain: number }>(vault, 'select chain from audit_events group by chain order by count(*) desc limit 1');
+    const response = await exportText({ format: 'csv', chain: String(longest!.chain), fromSeq: '2', toSeq: '5' });
     expect(response.status).toBe(200);
     expect(await countEntries('audit.export', 'allow')).toBe(before + 1);
     const [latest] = await superuserQuery<{ actor_type: string; actor_id: string; resource_id: string }>(
       vault,
-      "select actor_type, actor_id, resource_id from audit_events where action = 'audit.export' order by seq desc limit 1",
+      "select actor_type, actor_id, resource_id from audit_events where action = 'audit.export' order by time desc, chain desc, seq desc limit 1",
     );
-    expect(latest).toEqual({ actor_type: 'dpo', actor_id: dpo.accountId, resource_id: 'seq-2-5' });
+    expect(latest).toEqual({ actor_type: 'dpo', actor_id: dpo.accountId, resource_id: `chain-${longest!.chain}-seq-2-5` });
   });
 });
 

@@ -87,14 +87,20 @@ export interface AuditRow {
 export async function auditRows(vault: TestVault, action: string): Promise<AuditRow[]> {
   const rows = await superuserQuery<AuditRow>(
     vault,
-    'select seq, actor_type, actor_id, subject_id, resource_id, outcome, reason, partner_id, grant_id from audit_events where action = $1 order by seq',
+    'select seq, actor_type, actor_id, subject_id, resource_id, outcome, reason, partner_id, grant_id from audit_events where action = $1 order by time, chain, seq',
     [action],
   );
   return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
 }
 
-/** Returns the highest audit sequence number so far, to find the entries a request appends. */
-export async function auditHead(vault: TestVault): Promise<number> {
-  const [row] = await superuserQuery<{ seq: string | null }>(vault, 'select max(seq) as seq from audit_events');
-  return Number(row?.seq ?? 0);
+/**
+ * Returns the head of every audit chain so far, as JSON of chain to seq, to
+ * find the entries a request appends with `AUDIT_AFTER_HEADS`.
+ */
+export async function auditHead(vault: TestVault): Promise<string> {
+  const [row] = await superuserQuery<{ heads: Record<string, number> | null }>(vault, 'select jsonb_object_agg(chain, seq) as heads from audit_chain_heads');
+  return JSON.stringify(row?.heads ?? {});
 }
+
+/** SQL condition on `audit_events` for entries appended after the heads that `auditHead` returned, passed as $1. */
+export const AUDIT_AFTER_HEADS = "seq > coalesce(($1::jsonb ->> chain::text)::bigint, 0)";

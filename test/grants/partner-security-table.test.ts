@@ -8,6 +8,7 @@ import { superuserQuery, uploadSpecimen } from '../documents/document-api.js';
 import { signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestVault, type TestVault } from '../support/test-vault.js';
 import {
+  AUDIT_AFTER_HEADS,
   auditHead,
   createGrant,
   devPartner,
@@ -180,7 +181,7 @@ async function expectRefused(row: Row): Promise<void> {
 
   const appended = await superuserQuery<{ action: string; outcome: string; reason: string }>(
     vault,
-    'select action, outcome, reason from audit_events where seq > $1 order by seq',
+    `select action, outcome, reason from audit_events where ${AUDIT_AFTER_HEADS} order by time, chain, seq`,
     [head],
   );
   expect(appended).toContainEqual({ action: row.action, outcome: 'deny', reason: row.reason });

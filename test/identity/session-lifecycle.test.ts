@@ -151,7 +151,7 @@ describe('session expiry', () => {
     await meStatus(session.cookie);
 
     const { rows } = await database.client.query(
-      `select actor_type, actor_id, outcome, reason from audit_events where action = 'auth.session' order by seq desc limit 1`,
+      `select actor_type, actor_id, outcome, reason from audit_events where action = 'auth.session' order by time desc, chain desc, seq desc limit 1`,
     );
     expect(rows[0]).toEqual({ actor_type: 'unknown', actor_id: null, outcome: 'deny', reason: 'session_expired' });
   });

@@ -20,7 +20,7 @@ export async function openVaultDatabase(databaseUrl: string): Promise<VaultDatab
     },
     async auditEntriesOf(requestId) {
       const result = await client.query(
-        'select action, outcome, reason, actor_type, actor_id from audit_events where request_id = $1 order by seq',
+        'select action, outcome, reason, actor_type, actor_id from audit_events where request_id = $1 order by time, chain, seq',
         [requestId],
       );
       return result.rows;

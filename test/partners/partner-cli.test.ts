@@ -95,7 +95,7 @@ describe('npm run partner', () => {
     expect(reactivated.code).toBe(0);
     expect((await findPartnerByClientId(vault.ctx.db, clientId))?.status).toBe('active');
 
-    const actions = await queryAsSuperuser(vault.databaseUrl, "select action, actor_type from audit_events where resource_id = $1 and action <> 'partner.register' order by seq", [id]);
+    const actions = await queryAsSuperuser(vault.databaseUrl, "select action, actor_type from audit_events where resource_id = $1 and action <> 'partner.register' order by time, chain, seq", [id]);
     expect(actions).toEqual([
       { action: 'partner.suspend', actor_type: 'system' },
       { action: 'partner.reactivate', actor_type: 'system' },

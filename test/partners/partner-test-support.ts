@@ -21,7 +21,7 @@ export async function auditRowsOf(databaseUrl: string, requestId: string): Promi
   try {
     const result = await client.query<AuditRow>(
       `select action, outcome, reason, actor_type, actor_id, resource_type, resource_id, partner_id, source_address
-         from audit_events where request_id = $1 order by seq`,
+         from audit_events where request_id = $1 order by time, chain, seq`,
       [requestId],
     );
     return result.rows;
