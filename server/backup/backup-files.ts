@@ -6,7 +6,7 @@ import path from 'node:path';
 /** Format of the manifest written beside each dump. */
 export const BACKUP_MANIFEST_FORMAT = 'coffre-backup/1';
 
-/** What the manifest records about a dump; never a key. */
+/** Manifest of a dump: its size, checksum and the KEK ids it needs, and never a key. */
 export interface BackupManifest {
   format: typeof BACKUP_MANIFEST_FORMAT;
   createdAt: string;
@@ -41,7 +41,7 @@ export async function findBackup(target: string): Promise<BackupFiles> {
     const names = (await readdir(target)).filter((name) => DUMP_NAME.test(name)).sort();
     const newest = names.at(-1);
     if (newest === undefined) {
-      throw new Error(`${target} holds no backup (no coffre-YYYYMMDDTHHMMSSZ.dump file). Name the folder that npm run backup wrote to.`);
+      throw new Error(`no backup found in ${target} (no coffre-YYYYMMDDTHHMMSSZ.dump file). Name the folder that npm run backup wrote to.`);
     }
     dump = path.join(target, newest);
   }

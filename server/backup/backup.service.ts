@@ -21,7 +21,7 @@ export interface BackupResult {
  * when the vault is not running) into `folder` with `pg_dump --format=custom`, as the owner
  * role. pg_dump reads one snapshot, so the backup is consistent while the vault serves.
  * Beside the dump it writes its SHA-256 (sha256sum format) and a manifest with the KEK ids
- * a restore needs. It never writes a key, and rejects a folder that holds or sits beside
+ * a restore needs. It never writes a key. It rejects a folder that contains or sits beside
  * the master key file, because a backup stored with its key opens every document.
  */
 export async function backupVault(config: Config, folder: string, now = new Date()): Promise<BackupResult> {
@@ -38,7 +38,10 @@ export async function backupVault(config: Config, folder: string, now = new Date
     // Created here with mode 0600, so pg_dump, which truncates it, never makes it readable by others.
     await (await open(partial, 'wx', 0o600)).close();
     try {
-      await runPostgresTool('pg_dump', target.ownerUrl, ['--format=custom', `--file=${partial}`]);
+      // Level 1: the data is ciphertext, which zlib barely shrinks. Measured with
+      // npm run bench:backup (120 documents, 144 MiB), level 1 halved the time of the
+      // default level (18.8 s against 36.1 s) for a 3 % larger dump.
+      await runPostgresTool('pg_dump', target.ownerUrl, ['--format=custom', '--compress=1', `--file=${partial}`]);
       await chmod(partial, 0o600);
       await rename(partial, files.dump);
     } catch (error) {

@@ -4,8 +4,8 @@
  * show it to every user of the machine.
  *
  * NOTE: only host, port, user, password, database and the `sslmode`, `sslrootcert`,
- * `sslcert` and `sslkey` query parameters are passed on; a URL that needs another
- * parameter makes the tools connect without it.
+ * `sslcert` and `sslkey` query parameters are passed on. The tools connect without any
+ * other parameter that the URL sets.
  */
 export function libpqEnv(databaseUrl: string): Record<string, string> {
   const url = new URL(databaseUrl);

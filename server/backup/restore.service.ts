@@ -19,8 +19,8 @@ export interface RestoreResult {
 
 /**
  * Restores the backup that `target` names (a dump file, or the newest dump of a folder)
- * into the vault's database, which must be empty. It checks the dump's SHA-256 and that
- * `keys` holds every KEK the backup lists before it changes anything, restores with
+ * into the vault's database, which must be empty. Before it changes anything, it checks the
+ * dump's SHA-256 and that `keys` contains every KEK the backup lists. It then restores with
  * `pg_restore` in one transaction, migrates and grants the runtime role as a start would,
  * then checks that `keys` opens every wrapped key of the restored data.
  */
@@ -57,7 +57,7 @@ function requireKeks(keys: KeyProvider, needed: string[], source: string): void 
   const missing = needed.filter((kekId) => !held.has(kekId));
   if (missing.length > 0) {
     throw new BackupRefusedError(
-      `${source} needs KEK ${missing.join(', ')}, which the master key does not hold (it holds ${[...held].join(', ')}). ` +
+      `${source} needs KEK ${missing.join(', ')}, which the master key does not contain (it contains ${[...held].join(', ')}). ` +
         'Restore the master key that was in use when the backup was made (the key file, or COFFRE_MASTER_KEY) and run the restore again.',
     );
   }

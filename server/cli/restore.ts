@@ -8,7 +8,7 @@ import { setLogLevel } from '../logging/logger.js';
 // `npm run restore -- DIR`: restores the newest backup of DIR (or the .dump file named)
 // into the vault's database, which must be empty: DATABASE_URL, or the embedded default
 // in a data folder without a postgres/ cluster. It checks the SHA-256 and that the master
-// key holds the KEKs the backup needs before it changes anything. Run it before the vault
+// key contains the KEKs the backup needs before it changes anything. Run it before the vault
 // starts, then run npm run audit:verify. Exits 0 when done, 1 on a failure (damaged dump,
 // pg_restore error), 2 on a usage or configuration error, a missing key or a non-empty
 // database.

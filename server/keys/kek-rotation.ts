@@ -55,7 +55,7 @@ export async function rotateKek(
   return db.connection().execute(async (connection) => {
     const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${ROTATION_LOCK_KEY}::bigint) as locked`.execute(connection);
     if (!locked.rows[0]?.locked) {
-      throw new RotationRunningError('another npm run keys:rotate holds the rotation lock; wait for it to finish, then run this one again');
+      throw new RotationRunningError('another npm run keys:rotate is running (it has the rotation lock); wait for it to finish, then run this one again');
     }
     try {
       await requireKnownKeks(connection, store);
@@ -80,15 +80,15 @@ export async function rotateKek(
   });
 }
 
-// Checks, before any change, that the store holds every KEK that stored values depend on
+// Checks, before any change, that the store contains every KEK that stored values depend on
 // and that its current KEK is not retired, so a wrong key file or variable changes nothing.
 async function requireKnownKeks(db: Kysely<Database>, store: KekStore): Promise<void> {
   const held = new Set(store.keys.kekIds());
   const missing = kekIdsInUse(await countKekUsage(db)).filter((kekId) => !held.has(kekId));
   if (missing.length > 0) {
     throw new KeyProviderError(
-      `Stored values are wrapped under ${missing.join(', ')}, which the master key does not hold ` +
-        `(it holds ${[...held].join(', ')}). Give the vault the keys that wrapped its data before rotating.`,
+      `Stored values are wrapped under ${missing.join(', ')}, which the master key does not contain ` +
+        `(it contains ${[...held].join(', ')}). Give the vault the keys that wrapped its data before rotating.`,
     );
   }
   const retired = new Set((await listRetiredKeks(db)).map((row) => row.kekId));

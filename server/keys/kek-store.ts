@@ -4,20 +4,20 @@ import { addKekToFile, openFileKeyProvider, removeKekFromFile } from '../../cryp
 import type { KeyProvider } from '../../crypto/key-provider.js';
 import type { Config } from '../config/config.js';
 
-/** Where the KEKs live, as a rotation must change it: the key file, or COFFRE_MASTER_KEY. */
+/** Storage of the KEKs that a rotation changes: the key file, or COFFRE_MASTER_KEY. */
 export interface KekStore {
   keys: KeyProvider;
   /**
-   * Returns the KEK that the rotation re-wraps under. A store holding one KEK gets a new
-   * one, made durable before the call returns; a store holding several continues the
-   * rotation they show is under way, towards the current KEK.
+   * Returns the KEK that the rotation re-wraps under. A store with one KEK gets a new one,
+   * made durable before the call returns. A store with several KEKs shows a rotation under
+   * way, which continues towards the current KEK.
    */
   prepareTarget(): Promise<{ kekId: string; created: boolean }>;
   /** Destroys a retired KEK, or returns the step the operator must take to do it. */
   removeRetired(kekId: string): Promise<string | null>;
 }
 
-/** Thrown when COFFRE_MASTER_KEY holds a single KEK, so a rotation has no key to go to. */
+/** Thrown when COFFRE_MASTER_KEY contains a single KEK, so a rotation has no key to go to. */
 export class NoRotationTargetError extends Error {
   override name = 'NoRotationTargetError';
 }
@@ -65,7 +65,7 @@ function envKekStore(keys: KeyProvider): KekStore {
         return { kekId: keys.currentKekId(), created: false };
       }
       throw new NoRotationTargetError(
-        `COFFRE_MASTER_KEY holds one KEK (${keys.currentKekId()}), so there is no new key to rotate to. ` +
+        `COFFRE_MASTER_KEY contains one KEK (${keys.currentKekId()}), so there is no new key to rotate to. ` +
           'Generate one with `openssl rand -base64 32`, set COFFRE_MASTER_KEY to "NEW,OLD" (the new key first), ' +
           'restart every vault instance with it, then run npm run keys:rotate again with the same value.',
       );

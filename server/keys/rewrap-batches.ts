@@ -15,8 +15,8 @@ export type RewrappedKind = (typeof REWRAPPED_KINDS)[number];
 
 /**
  * Re-wraps up to `batchSize` values of one kind that are not under `targetKekId`, in one
- * transaction, and returns how many it re-wrapped. Rows are taken `FOR UPDATE SKIP LOCKED`:
- * a row that a request holds is left for a later batch, so the vault keeps serving. The
+ * transaction, and returns how many it re-wrapped. Rows are taken `FOR UPDATE SKIP LOCKED`,
+ * so a row that a request has locked is left for a later batch, so the vault keeps serving. The
  * provider's current KEK must be `targetKekId`.
  */
 export async function rewrapBatch(
@@ -123,8 +123,8 @@ function columns<Column extends string>(rewrapped: WrappedKey, targetKekId: stri
   return { kek_id: rewrapped.kekId, [column]: Buffer.from(rewrapped.wrapped) } as { kek_id: string } & Record<Column, Buffer>;
 }
 
-// The provider's current KEK could change under a running rotation only if another
-// process edited the key file; the batch then rolls back rather than mixing targets.
+// The provider's current KEK changes under a running rotation only if another process
+// edits the key file. The batch then rolls back rather than mix two target KEKs.
 function requireTarget(kekId: string, targetKekId: string): void {
   if (kekId !== targetKekId) {
     throw new Error(

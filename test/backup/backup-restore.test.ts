@@ -68,7 +68,7 @@ afterAll(async () => {
   await vault?.destroy();
 });
 
-/** Every file under `folder`, recursively. */
+/** Lists every file under `folder`, recursively. */
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
@@ -164,7 +164,7 @@ describe('npm run restore', () => {
     const result = await runCommand(onDatabase(restored.url, { COFFRE_MASTER_KEY: randomBytes(32).toString('base64') }), 'restore.ts', [backupDir]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/needs KEK kek-[0-9a-f]{16}, which the master key does not hold/);
+    expect(result.stderr).toMatch(/needs KEK kek-[0-9a-f]{16}, which the master key does not contain/);
     expect(await tableCount(restored.url)).toBe(0);
   });
 

@@ -54,7 +54,7 @@ describe('KEK rotation with COFFRE_MASTER_KEY', () => {
     const result = await runCommand(withKeys(OLD_KEY), 'keys-rotate.ts');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`COFFRE_MASTER_KEY holds one KEK (${OLD_ID})`);
+    expect(result.stderr).toContain(`COFFRE_MASTER_KEY contains one KEK (${OLD_ID})`);
     expect(result.stderr).toContain('"NEW,OLD"');
   });
 
@@ -62,7 +62,7 @@ describe('KEK rotation with COFFRE_MASTER_KEY', () => {
     const result = await runCommand(withKeys(randomBytes(32), randomBytes(32)), 'keys-rotate.ts');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`Stored values are wrapped under ${OLD_ID}, which the master key does not hold`);
+    expect(result.stderr).toContain(`Stored values are wrapped under ${OLD_ID}, which the master key does not contain`);
     expect((await keyStatus(withKeys(OLD_KEY))).userKeys).toEqual({ [OLD_ID]: PEOPLE });
   });
 

@@ -111,8 +111,8 @@ describe('KEK rotation killed at random points', () => {
       expect(sha256(response.body)).toBe(sample.sha256);
     }
 
-    // A run killed after its last step but before its exit finished the rotation; a
-    // further run would start another one, so the operator checks keys:status first.
+    // A run killed after its last step but before its exit has finished the rotation.
+    // A further run would start another one, so the operator checks keys:status first.
     const between = await keyStatus(settings);
     if (!completed && (between.heldKekIds.length > 1 || between.currentKekId === oldKekId)) {
       const final = await runCommand(settings, 'keys-rotate.ts', ['--batch-size', '1']);

@@ -94,7 +94,7 @@ export async function keyStatus(settings: VaultSettings): Promise<KeyStatus> {
   return JSON.parse(result.stdout) as KeyStatus;
 }
 
-/** The JSON summary that ends a successful `npm run keys:rotate`. */
+/** Parses the JSON summary that ends a successful `npm run keys:rotate`. */
 export function rotationSummary(stdout: string): { targetKekId: string; created: boolean; rewrapped: number; retiredKekIds: string[]; operatorActions: string[] } {
   return JSON.parse(stdout.slice(stdout.indexOf('\n{') + 1));
 }
