@@ -12,7 +12,10 @@ export const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 // process of its own, which a SIGKILL sent to the command would not reach.
 const NODE_ARGS = ['--import', 'tsx'];
 
-/** Where a command finds the vault: the test database and, unless overridden, the data folder's key file. */
+/**
+ * Where a command finds the vault: the test database and, unless overridden, the data
+ * folder's key file. An empty `databaseUrl` leaves DATABASE_URL unset, for the embedded default.
+ */
 export interface VaultSettings {
   databaseUrl: string;
   dataDir: string;
@@ -27,6 +30,12 @@ export interface CommandResult {
 }
 
 export function commandEnv(settings: VaultSettings): NodeJS.ProcessEnv {
+  if (settings.databaseUrl === '') {
+    const env: NodeJS.ProcessEnv = { ...process.env, COFFRE_DATA_DIR: settings.dataDir, LOG_LEVEL: 'error', ...settings.env };
+    delete env.DATABASE_URL;
+    delete env.COFFRE_RUNTIME_DATABASE_URL;
+    return env;
+  }
   return {
     ...process.env,
     NODE_ENV: 'test',
