@@ -14,8 +14,8 @@ import { startTestVault } from '../../test/support/test-vault.js';
 
 // Times the backup and restore drill on a vault with BENCH_DOCUMENTS documents
 // (default 120), uploaded in turn from the six specimens (22 KB to 6.2 MB,
-// 1.26 MB on average): npm run backup, npm run restore into an empty database,
-// the first start of a vault on it, and npm run audit:verify. Each command is
+// 1.26 MB on average). The timed steps are npm run backup, npm run restore into
+// an empty database, the first start of a vault on it, and npm run audit:verify. Each command is
 // timed as the operator runs it, Node and tsx start-up included. Needs
 // DATABASE_URL (a superuser on a PostgreSQL 15 server) and pg_dump on PATH.
 // Prints a JSON summary.
