@@ -26,9 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$
   `.execute(db);
 
+  // SECURITY DEFINER, so the check reads retired_keks whatever the privileges of the
+  // role that writes the key (the search path is fixed, as such a function requires).
   await sql`
     create function reject_retired_kek() returns trigger
-    language plpgsql as $$
+    language plpgsql security definer set search_path = public, pg_temp as $$
     declare
       kek text;
     begin

@@ -59,7 +59,7 @@ describe('backup drill on the embedded default', () => {
     const result = await runCommand(commands, 'restore.ts', [backupDir]);
 
     expect(result.code, result.stderr).toBe(0);
-  });
+  }, 120_000);
 
   it('serves every document byte-identical', async () => {
     vault = await startEmbeddedVault(settings);

@@ -20,6 +20,8 @@ const PEOPLE = 8;
 // transaction each at batch size 1) for kills to land between batches.
 const KEY_ONLY_PEOPLE = 150;
 const KILLED_RUNS = 4;
+// Each run starts Node and tsx, which takes seconds on a loaded machine.
+const TEST_TIMEOUT_MS = 180_000;
 const SEED = Number(process.env.COFFRE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 interface StoredDocument {
@@ -141,7 +143,7 @@ describe('KEK rotation killed at random points', () => {
     expect(retirements).toEqual([{ resource_id: oldKekId }]);
 
     await expectEveryDocumentIntact();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('leaves the database rejecting new wraps under the retired KEK', async () => {
     const { retiredKeks } = await keyStatus(settings);

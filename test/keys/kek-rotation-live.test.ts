@@ -74,7 +74,7 @@ describe('KEK rotation on a running vault', () => {
     const summary = rotationSummary(result.stdout);
     expect(summary.retiredKekIds).toEqual([oldKekId]);
     expect((await keyStatus(settings)).userKeys).toEqual({ [summary.targetKekId]: KEY_ONLY_PEOPLE + 1 });
-  });
+  }, 120_000);
 
   it('wraps a new person key under the new KEK', async () => {
     const { currentKekId, retiredKeks } = await keyStatus(settings);
