@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { decodeBase64Strict, encodeBase64 } from './base64.js';
@@ -34,33 +35,71 @@ interface LoadedKeyFile {
 /**
  * Opens the master key file at `path` and returns a provider of its KEKs. When the file is
  * missing and `create` is true, it first creates the file with one new random KEK (mode
- * 0600, parent folders mode 0700). The file is read once, so a process started before a
- * rotation does not see the new key until it restarts. Throws KeyProviderError naming the
- * file and the fix when it is missing (and `create` is false), readable or writable by
- * group or others, or malformed. A malformed file is never replaced, because data wrapped
- * by its keys would become unreadable.
+ * 0600, parent folders mode 0700). Throws KeyProviderError naming the file and the fix when
+ * it is missing (and `create` is false), readable or writable by group or others, or
+ * malformed. A malformed file is never replaced, because data wrapped by its keys would
+ * become unreadable.
+ *
+ * The provider follows the file while the process runs, so a vault keeps serving through a
+ * key rotation that another process makes. `currentKekId()` re-reads the file when its
+ * size, time or inode changed. `getKek()` re-reads it before it reports an unknown KEK.
+ * A re-read that fails keeps the keys already loaded, and the next call tries again.
  */
 export async function openFileKeyProvider(path: string, options: { create: boolean }): Promise<KeyProvider> {
   if (options.create) {
     await createKeyFileIfMissing(path);
   }
-  const loaded = await readKeyFile(path);
-  const current = loaded.document.current;
+  // The version is taken before the read, so a change made during the read is re-read later.
+  let version = fileVersion(path);
+  let loaded = await readKeyFile(path);
+
+  const refresh = (): void => {
+    const latest = fileVersion(path);
+    if (latest === undefined || latest === version) {
+      return;
+    }
+    try {
+      loaded = readKeyFileSync(path);
+      version = latest;
+    } catch {
+      // NOTE: a file that became unreadable or invalid is reported only when the process
+      // restarts. Until then the provider keeps the keys it loaded, which still open the data.
+    }
+  };
 
   return {
-    currentKekId: () => current,
+    currentKekId(): string {
+      refresh();
+      return loaded.document.current;
+    },
     getKek(kekId: string): Uint8Array {
+      if (!loaded.keks.has(kekId)) {
+        refresh();
+      }
       const kek = loaded.keks.get(kekId);
       if (kek === undefined) {
         throw new KeyProviderError(
           `KEK "${kekId}" is not in master key file ${path}. Restore the file from a backup ` +
-            'that contains this key, or restart the process if a key rotation added it.',
+            'that contains this key (a retired key is kept only in the copies made before its retirement).',
         );
       }
       return kek.slice();
     },
-    kekIds: () => [...loaded.keks.keys()],
+    kekIds(): string[] {
+      refresh();
+      return [...loaded.keks.keys()];
+    },
   };
+}
+
+/** Size, modification time and inode of the file, or undefined when it cannot be read. */
+function fileVersion(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -70,14 +109,41 @@ export async function openFileKeyProvider(path: string, options: { create: boole
  * file beside it makes a concurrent rotation fail instead of losing a key.
  */
 export async function addKekToFile(path: string): Promise<string> {
+  return updateKeyFile(path, 'add a key to', (document) => {
+    const entry = newKeyEntry();
+    return { document: { ...document, current: entry.id, keys: [...document.keys, entry] }, result: entry.id };
+  });
+}
+
+/**
+ * Removes a retired KEK from the key file at `path`, atomically and under the same lock as
+ * `addKekToFile`. Values it wrapped can no longer be opened with this file, so call it only
+ * once nothing depends on the key. Removing a key that is not in the file does nothing.
+ * Throws KeyProviderError when `kekId` is the current key.
+ */
+export async function removeKekFromFile(path: string, kekId: string): Promise<void> {
+  await updateKeyFile(path, 'remove a key from', (document) => {
+    if (document.current === kekId) {
+      throw new KeyProviderError(`KEK "${kekId}" is the current key of master key file ${path}, so it cannot be removed.`);
+    }
+    return { document: { ...document, keys: document.keys.filter((entry) => entry.id !== kekId) }, result: undefined };
+  });
+}
+
+async function updateKeyFile<T>(
+  path: string,
+  action: string,
+  change: (document: KeyFileDocument) => { document: KeyFileDocument; result: T },
+): Promise<T> {
   const lockPath = `${path}.lock`;
-  await acquireLock(path, lockPath);
+  await acquireLock(path, lockPath, action);
   try {
     const { document } = await readKeyFile(path);
-    const entry = newKeyEntry();
-    const updated: KeyFileDocument = { ...document, current: entry.id, keys: [...document.keys, entry] };
-    await writeKeyFile(path, serialize(updated), 'replace');
-    return entry.id;
+    const updated = change(document);
+    if (updated.document !== document) {
+      await writeKeyFile(path, serialize(updated.document), 'replace');
+    }
+    return updated.result;
   } finally {
     await unlink(lockPath);
   }
@@ -171,17 +237,53 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-async function acquireLock(path: string, lockPath: string): Promise<void> {
+/**
+ * Creates the lock file, which holds the owner's process id. A lock left by a process that
+ * no longer runs on this machine (killed during a rotation) is removed and taken over.
+ */
+async function acquireLock(path: string, lockPath: string, action: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${process.pid}\n`, 'utf8');
+      } finally {
+        await handle.close();
+      }
+      return;
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST' && attempt === 0 && (await isStaleLock(lockPath))) {
+        await unlink(lockPath).catch(() => undefined);
+        continue;
+      }
+      const reason =
+        errorCode(error) === 'EEXIST'
+          ? `lock file ${lockPath} exists, so another key rotation may be running. ` +
+            'Remove the lock file if no rotation is running, then retry'
+          : `failed to create lock file ${lockPath}: ${describeFsError(error)}`;
+      throw new KeyProviderError(`Failed to ${action} master key file ${path}: ${reason}.`, { cause: error });
+    }
+  }
+}
+
+/** Returns true when the lock file names a process id that no process on this machine has. */
+async function isStaleLock(lockPath: string): Promise<boolean> {
+  let pid: number;
   try {
-    const handle = await open(lockPath, 'wx', 0o600);
-    await handle.close();
+    pid = Number.parseInt(await readFile(lockPath, 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
   } catch (error) {
-    const reason =
-      errorCode(error) === 'EEXIST'
-        ? `lock file ${lockPath} exists, so another key rotation may be running. ` +
-          'Remove the lock file if no rotation is running, then retry'
-        : `failed to create lock file ${lockPath}: ${describeFsError(error)}`;
-    throw new KeyProviderError(`Failed to add a key to master key file ${path}: ${reason}.`, { cause: error });
+    // NOTE: on a key file shared by several machines, the lock may name a process of
+    // another machine, which this check cannot see. Such a lock must be removed by hand.
+    return errorCode(error) === 'ESRCH';
   }
 }
 
@@ -191,39 +293,63 @@ async function readKeyFile(path: string): Promise<LoadedKeyFile> {
   try {
     const handle = await open(path, 'r');
     try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) {
-        throw new KeyProviderError(`Master key file ${path} is not a regular file. Point to the key file itself.`);
-      }
-      if ((stats.mode & 0o077) !== 0) {
-        const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-        throw new KeyProviderError(
-          `Master key file ${path} has mode ${mode}, which gives group or others access. ` +
-            `Restrict it with \`chmod 600 ${path}\`, and find out who could have read it.`,
-        );
-      }
+      checkKeyFileStats(path, await handle.stat());
       text = await handle.readFile('utf8');
     } finally {
       await handle.close();
     }
   } catch (error) {
-    if (error instanceof KeyProviderError) {
-      throw error;
+    throw describeReadError(path, error);
+  }
+  return parseKeyFile(path, text);
+}
+
+/** Reads the key file as readKeyFile does, synchronously, for the provider's re-reads. */
+function readKeyFileSync(path: string): LoadedKeyFile {
+  let text: string;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      checkKeyFileStats(path, fstatSync(descriptor));
+      text = readFileSync(descriptor, 'utf8');
+    } finally {
+      closeSync(descriptor);
     }
-    if (errorCode(error) === 'ENOENT') {
-      throw new KeyProviderError(
-        `Master key file ${path} does not exist. Restore it from a backup if data was ` +
-          'encrypted with it; otherwise open it with `create` enabled to generate a new key.',
-        { cause: error },
-      );
-    }
+  } catch (error) {
+    throw describeReadError(path, error);
+  }
+  return parseKeyFile(path, text);
+}
+
+function checkKeyFileStats(path: string, stats: Stats): void {
+  if (!stats.isFile()) {
+    throw new KeyProviderError(`Master key file ${path} is not a regular file. Point to the key file itself.`);
+  }
+  if ((stats.mode & 0o077) !== 0) {
+    const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
     throw new KeyProviderError(
-      `Failed to read master key file ${path}: ${describeFsError(error)}. ` +
-        'Check that the file and its folders are readable by the user running this process.',
+      `Master key file ${path} has mode ${mode}, which gives group or others access. ` +
+        `Restrict it with \`chmod 600 ${path}\`, and find out who could have read it.`,
+    );
+  }
+}
+
+function describeReadError(path: string, error: unknown): KeyProviderError {
+  if (error instanceof KeyProviderError) {
+    return error;
+  }
+  if (errorCode(error) === 'ENOENT') {
+    return new KeyProviderError(
+      `Master key file ${path} does not exist. Restore it from a backup if data was ` +
+        'encrypted with it; otherwise open it with `create` enabled to generate a new key.',
       { cause: error },
     );
   }
-  return parseKeyFile(path, text);
+  return new KeyProviderError(
+    `Failed to read master key file ${path}: ${describeFsError(error)}. ` +
+      'Check that the file and its folders are readable by the user running this process.',
+    { cause: error },
+  );
 }
 
 function parseKeyFile(path: string, text: string): LoadedKeyFile {

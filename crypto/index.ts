@@ -4,7 +4,7 @@ export { CHUNK_SIZE, createContentEncryptor, decryptContent, type EncryptedChunk
 export { createDocumentKey, unwrapDocumentKey, wrapDocumentKey } from './document-key.js';
 export { envKeyProvider } from './env-key-provider.js';
 export { DecryptionFailed, KeyProviderError } from './errors.js';
-export { addKekToFile, openFileKeyProvider } from './file-key-provider.js';
+export { addKekToFile, openFileKeyProvider, removeKekFromFile } from './file-key-provider.js';
 export { kekIdOf, type KeyProvider } from './key-provider.js';
 export { openMetadata, sealMetadata, type MetadataField } from './metadata.js';
 export {

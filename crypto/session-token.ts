@@ -1,7 +1,7 @@
 import { DecryptionFailed } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
 import { sessionIdTokenContext, signInTransactionContext } from './associated-data.js';
-import { unwrapWithKek, wrapWithCurrentKek, type WrappedKey } from './wrapped-key.js';
+import { rewrapWithCurrentKek, unwrapWithKek, wrapWithCurrentKek, type WrappedKey } from './wrapped-key.js';
 
 /**
  * Values that the sign-in layer keeps sealed under the current KEK: the provider's ID token
@@ -30,6 +30,20 @@ export async function sealSessionIdToken(provider: KeyProvider, idToken: string,
 export async function openSessionIdToken(provider: KeyProvider, sealed: Uint8Array, sessionIdHash: Uint8Array): Promise<string> {
   const plaintext = await unwrapWithKek(provider, parse(sealed), (kekId) => sessionIdTokenContext(kekId, sessionIdHash));
   return decodeUtf8(plaintext);
+}
+
+/**
+ * Re-seals a session's ID token under the provider's current KEK, for a KEK rotation.
+ * Throws as openSessionIdToken does.
+ */
+export async function rewrapSessionIdToken(provider: KeyProvider, sealed: Uint8Array, sessionIdHash: Uint8Array): Promise<Uint8Array> {
+  const rewrapped = await rewrapWithCurrentKek(provider, parse(sealed), (kekId) => sessionIdTokenContext(kekId, sessionIdHash));
+  return serialize(rewrapped);
+}
+
+/** Returns the id of the KEK that a sealed value names, or throws DecryptionFailed when it is malformed. */
+export function sealedKekId(sealed: Uint8Array): string {
+  return parse(sealed).kekId;
 }
 
 /** Seals a serialized sign-in transaction (state, nonce, PKCE verifier, return path). */

@@ -33,3 +33,21 @@ export async function unwrapWithKek(
   const kek = provider.getKek(wrapped.kekId);
   return openEnvelope(kek, wrapped.wrapped, contextFor(wrapped.kekId));
 }
+
+/**
+ * Re-wraps a secret under the provider's current KEK, for a KEK rotation, and returns the
+ * new wrap. It opens the secret with the KEK that `wrapped` names, so it throws as
+ * unwrapWithKek does, and it always produces a new wrap, even under the same KEK.
+ */
+export async function rewrapWithCurrentKek(
+  provider: KeyProvider,
+  wrapped: WrappedKey,
+  contextFor: (kekId: string) => string,
+): Promise<WrappedKey> {
+  const secret = await unwrapWithKek(provider, wrapped, contextFor);
+  try {
+    return await wrapWithCurrentKek(provider, secret, contextFor);
+  } finally {
+    secret.fill(0);
+  }
+}

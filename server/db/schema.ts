@@ -207,6 +207,12 @@ export interface TokenSigningKeysTable {
   retired_at: Timestamp | null;
 }
 
+/** A KEK that a completed rotation retired: the database rejects new values wrapped under it. */
+export interface RetiredKeksTable {
+  kek_id: string;
+  retired_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   user_keys: UserKeysTable;
@@ -228,4 +234,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   sharing_codes: SharingCodesTable;
   access_requests: AccessRequestsTable;
+  retired_keks: RetiredKeksTable;
 }

@@ -48,6 +48,7 @@ export const ACTION_LABELS: Readonly<Record<string, Label>> = Object.freeze({
   'audit.export': { fr: 'Export du journal d\'audit', en: 'Audit log export' },
   'audit.verify': { fr: 'Vérification du journal d\'audit', en: 'Audit log verification' },
   'audit.key_rotate': { fr: 'Renouvellement de la clé de signature du journal d\'audit', en: 'Audit signing key rotation' },
+  'kek.retire': { fr: 'Retrait de l\'ancienne clé maîtresse après son renouvellement', en: 'Old master key retired after a rotation' },
 });
 
 /** Reason codes recorded by refusals outside `policies/` that are neither error codes nor the reasons typed below. */

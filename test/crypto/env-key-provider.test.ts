@@ -46,4 +46,35 @@ describe('env key provider', () => {
 
     expect(() => provider.getKek('kek-0000000000000000')).toThrow(KeyProviderError);
   });
+
+  describe('key set', () => {
+    const newKey = Buffer.alloc(32, 7);
+    const oldKey = Buffer.alloc(32, 8);
+
+    it('makes the first key current and keeps the others readable', () => {
+      const provider = envKeyProvider(`${newKey.toString('base64')}, ${oldKey.toString('base64')}`);
+
+      expect(provider.currentKekId()).toBe(kekIdOf(newKey));
+      expect(provider.kekIds()).toEqual([kekIdOf(newKey), kekIdOf(oldKey)]);
+      expect(provider.getKek(kekIdOf(oldKey))).toEqual(new Uint8Array(oldKey));
+    });
+
+    it('rejects a repeated key', () => {
+      const value = `${newKey.toString('base64')},${newKey.toString('base64')}`;
+
+      expect(() => envKeyProvider(value)).toThrow('key 2 repeats key 1');
+    });
+
+    it('names the invalid key by position without its value', () => {
+      const short = Buffer.alloc(31, 0x5a).toString('base64');
+      const value = `${newKey.toString('base64')},${short}`;
+
+      expect(() => envKeyProvider(value)).toThrow('key 2 of 2 decodes to 31 bytes');
+      expect(() => envKeyProvider(value)).not.toThrow(short);
+    });
+
+    it('rejects an empty entry', () => {
+      expect(() => envKeyProvider(`${newKey.toString('base64')},`)).toThrow('key 2 of 2 decodes to 0 bytes');
+    });
+  });
 });

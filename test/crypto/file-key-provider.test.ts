@@ -8,6 +8,7 @@ import {
   KeyProviderError,
   addKekToFile,
   createUserKey,
+  removeKekFromFile,
   kekIdOf,
   openFileKeyProvider,
   unwrapUserKey,
@@ -216,6 +217,70 @@ describe('file key provider', () => {
 
     it('rejects a missing file', async () => {
       await expect(addKekToFile(join(folder, 'missing.json'))).rejects.toBeInstanceOf(KeyProviderError);
+    });
+  });
+
+  describe('following the file', () => {
+    it('sees a key added by another process', async () => {
+      const path = join(folder, 'master-keys.json');
+      const running = await openFileKeyProvider(path, { create: true });
+      const editor = await openFileKeyProvider(path, { create: false });
+      const oldId = running.currentKekId();
+
+      const newId = await addKekToFile(path);
+      const { wrapped } = await createUserKey(editor, PERSON);
+
+      expect(wrapped.kekId).toBe(newId);
+      expect(running.getKek(newId)).toEqual(editor.getKek(newId));
+      expect(running.currentKekId()).toBe(newId);
+      expect(running.kekIds()).toEqual([oldId, newId]);
+    });
+
+    it('forgets a key removed from the file', async () => {
+      const path = join(folder, 'master-keys.json');
+      const running = await openFileKeyProvider(path, { create: true });
+      const oldId = running.currentKekId();
+      const newId = await addKekToFile(path);
+
+      await removeKekFromFile(path, oldId);
+
+      expect(running.kekIds()).toEqual([newId]);
+      expect(() => running.getKek(oldId)).toThrow(KeyProviderError);
+      expect(await readFile(path, 'utf8')).not.toContain(oldId);
+    });
+
+    it('keeps its keys when the file becomes invalid', async () => {
+      const path = join(folder, 'master-keys.json');
+      const running = await openFileKeyProvider(path, { create: true });
+      const kekId = running.currentKekId();
+
+      await writeKeyFile(path, '{"format": "broken"}');
+
+      expect(running.currentKekId()).toBe(kekId);
+      expect(running.getKek(kekId)).toHaveLength(32);
+    });
+  });
+
+  describe('removeKekFromFile', () => {
+    it('rejects the current key', async () => {
+      const path = join(folder, 'master-keys.json');
+      const provider = await openFileKeyProvider(path, { create: true });
+
+      await expect(removeKekFromFile(path, provider.currentKekId())).rejects.toThrow('is the current key');
+      expect((await openFileKeyProvider(path, { create: false })).kekIds()).toEqual([provider.currentKekId()]);
+    });
+
+    it('takes over a lock left by a process that ended', async () => {
+      const path = join(folder, 'master-keys.json');
+      const provider = await openFileKeyProvider(path, { create: true });
+      const oldId = provider.currentKekId();
+      // No process has this id: Linux caps pids far below it.
+      await writeFile(`${path}.lock`, '2147483646\n');
+
+      await addKekToFile(path);
+      await removeKekFromFile(path, oldId);
+
+      expect(await readdir(folder)).toEqual(['master-keys.json']);
     });
   });
 });
