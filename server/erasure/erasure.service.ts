@@ -47,8 +47,11 @@ export async function eraseAccount(ctx: AppContext, actor: PersonActor, authTime
       return denied<CompletedErasure>(denialError(decision.reason));
     }
 
-    // The session was read before this transaction; a concurrent erasure of
-    // the same account may have committed since.
+    // The session was read before this transaction, and a concurrent erasure
+    // of the same account may have committed since.
+    // NOTE: uploads do not take this lock. An upload that started before the
+    // erasure and commits after it leaves one document row for the erased
+    // account, whose key no longer opens because the user key is gone.
     const account = await lockAccount(trx, actor.accountId);
     if (account === undefined || account.erasedAt !== null) return denied<CompletedErasure>(new AppError('unauthenticated'));
 

@@ -117,6 +117,30 @@ async function countRows(sql: string, values: unknown[]): Promise<number> {
   return Number(row!.count);
 }
 
+/**
+ * Scans every column of every table except the audit log and the account
+ * row itself: text-like columns for the account id, bytea columns for the
+ * given wrapped keys. Returns one line per column that still has a match.
+ */
+async function findRowsOf(accountId: string, wrappedKeys: readonly Buffer[]): Promise<string[]> {
+  const columns = await superuserQuery<{ table_name: string; column_name: string; data_type: string }>(
+    vault,
+    `select table_name, column_name, data_type from information_schema.columns
+      where table_schema = 'public' and table_name not in ('audit_events', 'audit_checkpoints', 'accounts', 'kysely_migration', 'kysely_migration_lock')`,
+  );
+  const found: string[] = [];
+  for (const { table_name: table, column_name: column, data_type: type } of columns) {
+    if (type === 'bytea') {
+      for (const key of wrappedKeys) {
+        if (await countRows(`select count(*) from "${table}" where position($1::bytea in "${column}") > 0`, [key])) found.push(`${table}.${column} has a wrapped key`);
+      }
+    } else if (await countRows(`select count(*) from "${table}" where position($1 in "${column}"::text) > 0`, [accountId])) {
+      found.push(`${table}.${column} names the account`);
+    }
+  }
+  return [...new Set(found)];
+}
+
 describe('captured rows before erasure', () => {
   it('decrypt with the master key', async () => {
     const userKey = await unwrapUserKey(vault.ctx.keys, { kekId: captured.userKey.kek_id, wrapped: captured.userKey.wrapped_key }, camille.accountId);
@@ -165,6 +189,14 @@ describe('DELETE /api/v1/me refusals', () => {
 
     expect(response.status).toBe(401);
     expect(response.body.code).toBe('unauthenticated');
+  });
+
+  it('rejects a partner access token', async () => {
+    const response = await request(vault.url).delete('/api/v1/me').set('Authorization', `Bearer ${capToken}`);
+
+    expect(response.status).toBe(401);
+    expect(response.body.code).toBe('unauthenticated');
+    expect(await countRows('select count(*) from accounts where erased_at is not null', [])).toBe(0);
   });
 
   it('erases nothing when the audit log cannot be written', async () => {
@@ -259,28 +291,21 @@ describe('DELETE /api/v1/me', () => {
   });
 
   it('leaves no row or wrapped key of the person', async () => {
-    const columns = await superuserQuery<{ table_name: string; column_name: string; data_type: string }>(
-      vault,
-      `select table_name, column_name, data_type from information_schema.columns
-        where table_schema = 'public' and table_name not in ('audit_events', 'audit_checkpoints', 'accounts', 'kysely_migration', 'kysely_migration_lock')`,
-    );
     const wrappedKeys = [captured.userKey.wrapped_key, ...captured.documents.map((document) => document.wrapped_key)];
-    const found: string[] = [];
-    for (const { table_name: table, column_name: column, data_type: type } of columns) {
-      if (type === 'bytea') {
-        for (const key of wrappedKeys) {
-          if (await countRows(`select count(*) from "${table}" where position($1::bytea in "${column}") > 0`, [key])) found.push(`${table}.${column} has a wrapped key`);
-        }
-      } else if (await countRows(`select count(*) from "${table}" where position($1 in "${column}"::text) > 0`, [camille.accountId])) {
-        found.push(`${table}.${column} names the account`);
-      }
-    }
 
-    // The check would have found the rows: every table was scanned, user_keys and documents included.
-    expect(columns.some((column) => column.table_name === 'user_keys' && column.data_type === 'bytea')).toBe(true);
-    expect(columns.some((column) => column.table_name === 'document_chunks')).toBe(true);
-    expect(found).toEqual([]);
+    expect(await findRowsOf(camille.accountId, wrappedKeys)).toEqual([]);
     expect(await countRows('select count(*) from document_chunks where document_id = any($1::uuid[])', [documentIds])).toBe(0);
+  });
+
+  it('finds the rows of a person not erased', async () => {
+    // The same scan on Dominique, still present, shows that it finds rows and keys.
+    const [userKey] = await superuserQuery<{ wrapped_key: Buffer }>(vault, 'select wrapped_key from user_keys where account_id = $1', [dominique.accountId]);
+    const found = await findRowsOf(dominique.accountId, [userKey!.wrapped_key]);
+
+    expect(found).toContain('user_keys.account_id names the account');
+    expect(found).toContain('user_keys.wrapped_key has a wrapped key');
+    expect(found).toContain('documents.owner_id names the account');
+    expect(found).toContain('sessions.account_id names the account');
   });
 
   it('marks the account erased without its subject', async () => {

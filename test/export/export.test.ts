@@ -238,6 +238,15 @@ describe('GET /api/v1/export refusals', () => {
     expect((await auditRows(vault, 'account.export')).length).toBe(before);
   });
 
+  it('rejects a partner access token', async () => {
+    const token = await tokenFor(vault, capEmploi);
+    const response = await request(vault.url).get('/api/v1/export').set('Authorization', `Bearer ${token}`);
+
+    expect(response.status).toBe(401);
+    expect(response.body.code).toBe('unauthenticated');
+    expect(response.headers['content-disposition']).toBeUndefined();
+  });
+
   it('rejects a staff session and records it', async () => {
     const dpo = await signIn(vault, 'dpo');
     const response = await request(vault.url).get('/api/v1/export').set('Cookie', dpo.cookie);
