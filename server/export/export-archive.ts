@@ -112,6 +112,8 @@ async function openFileNames(userKey: Uint8Array, documents: readonly StoredDocu
 }
 
 // Stored, not deflated: PDF, JPEG and PNG are compressed already.
+// NOTE: the snapshot is not held while the archive streams, so a document
+// that the person deletes meanwhile fails its entry and cuts the archive.
 async function writeDocument(ctx: AppContext, zip: ZipWriter, userKey: Uint8Array, document: StoredDocument, archivePath: string, signal: AbortSignal): Promise<string> {
   const documentKey = await unwrapDocumentKey(userKey, document.wrappedKey, document.id);
   const hash = createHash('sha256');

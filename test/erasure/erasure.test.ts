@@ -470,3 +470,22 @@ describe('erasure certificate verification', () => {
     expect(JSON.parse(stdout)).toMatchObject({ valid: true, certificateId: certificate.certificateId });
   });
 });
+
+describe('erasure certificate that cannot be issued', () => {
+  it('answers 500 after the erasure committed', async () => {
+    const session = await signIn(vault, 'camille');
+    await superuserQuery(vault, 'revoke insert on audit_checkpoints from coffre_runtime');
+    let response: request.Response;
+    try {
+      response = await deleteMe(session);
+    } finally {
+      await superuserQuery(vault, 'grant insert on audit_checkpoints to coffre_runtime');
+    }
+
+    // The erasure cannot be rolled back once committed, so the person gets no certificate.
+    expect(response.status).toBe(500);
+    expect(response.body.code).toBe('internal_error');
+    expect(await countRows('select count(*) from accounts where id = $1 and erased_at is not null', [session.accountId])).toBe(1);
+    expect(await countRows('select count(*) from user_keys where account_id = $1', [session.accountId])).toBe(0);
+  });
+});
