@@ -4,6 +4,7 @@
  * network, and nothing here imports code from outside `policies/`.
  */
 export * from './access-request.policy.js';
+export * from './account-erasure.policy.js';
 export * from './calendar.js';
 export * from './decision.js';
 export * from './grant-creation.policy.js';

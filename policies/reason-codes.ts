@@ -1,3 +1,4 @@
+import type { AccountErasureReason } from './account-erasure.policy.js';
 import type { ApprovalDurationReason, AccessRequestAnswerReason, SharingCodeUseReason } from './access-request.policy.js';
 import type { GrantCreationReason } from './grant-creation.policy.js';
 import type { GrantRevocationReason } from './grant-revocation.policy.js';
@@ -38,6 +39,7 @@ export const REASON_CODES = Object.freeze([
   'access_request_expired',
   'access_request_not_pending',
   'approval_longer_than_requested',
+  'reauthentication_required',
 ] as const);
 
 /** A reason code from REASON_CODES. */
@@ -50,7 +52,8 @@ type PolicyReason =
   | GrantRevocationReason
   | SharingCodeUseReason
   | AccessRequestAnswerReason
-  | ApprovalDurationReason;
+  | ApprovalDurationReason
+  | AccountErasureReason;
 
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type AssertTrue<T extends true> = T;

@@ -133,7 +133,8 @@ async function appendHistoryAudit(trx: Transaction<Database>, actor: PersonActor
   });
 }
 
-function csvLine(item: HistoryItem, locale: Locale): string {
+/** Formats one history item as a row of `HISTORY_CSV_COLUMNS`; the vault's export reuses it. */
+export function csvLine(item: HistoryItem, locale: Locale): string {
   const deletedTitle = locale === 'fr' ? 'Document supprimé' : 'Deleted document';
   const outcome = OUTCOME_LABELS[item.outcome][locale];
   return csvRow([

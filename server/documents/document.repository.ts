@@ -105,7 +105,7 @@ export async function readChunkBatch(db: Reader, documentId: string, afterIndex:
 
 // The table's check constraints limit category and media_type to the values
 // of these unions, so the casts cannot widen what the database holds.
-function toStoredDocument(row: Selectable<DocumentsTable>): StoredDocument {
+export function toStoredDocument(row: Selectable<DocumentsTable>): StoredDocument {
   return {
     id: row.id,
     ownerId: row.owner_id,

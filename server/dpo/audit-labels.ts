@@ -44,6 +44,9 @@ export const ACTION_LABELS: Readonly<Record<string, Label>> = Object.freeze({
   'partner.document.download': { fr: 'Téléchargement d\'un document par un partenaire', en: 'Document download by a partner' },
   'partner.access_request.read': { fr: 'Consultation d\'une demande d\'accès par un partenaire', en: 'Access request read by a partner' },
   'access_history.read': { fr: 'Consultation de son historique des accès', en: 'Own access history read' },
+  'access_request.cancel': { fr: 'Annulation d\'une demande d\'accès', en: 'Access request cancellation' },
+  'account.export': { fr: 'Export de tout son coffre', en: 'Whole vault export' },
+  'account.erase': { fr: 'Suppression de son compte', en: 'Account erasure' },
   'audit.search': { fr: 'Recherche dans le journal d\'audit', en: 'Audit log search' },
   'audit.export': { fr: 'Export du journal d\'audit', en: 'Audit log export' },
   'audit.verify': { fr: 'Vérification du journal d\'audit', en: 'Audit log verification' },
@@ -51,8 +54,8 @@ export const ACTION_LABELS: Readonly<Record<string, Label>> = Object.freeze({
   'kek.retire': { fr: 'Retrait de l\'ancienne clé maîtresse après son renouvellement', en: 'Old master key retired after a rotation' },
 });
 
-/** Reason codes recorded by refusals outside `policies/` that are neither error codes nor the reasons typed below. */
-type OtherReason = 'upload_aborted' | 'dev_seed';
+/** Reason codes recorded outside `policies/` that are neither error codes nor the reasons typed below. */
+type OtherReason = 'upload_aborted' | 'dev_seed' | 'account_erased';
 
 type ExplicitReason = ReasonCode | SignInFailureReason | TokenRefusalReason | PartnerAuthenticationFailure | AccessTokenRejection | OtherReason;
 
@@ -91,6 +94,7 @@ export const REASON_LABELS: Readonly<Record<ExplicitReason, Label>> = Object.fre
   access_request_expired: { fr: 'Demande d\'accès expirée', en: 'Access request expired' },
   access_request_not_pending: { fr: 'Demande d\'accès déjà traitée', en: 'Access request already answered' },
   approval_longer_than_requested: { fr: 'Durée plus longue que demandé', en: 'Longer than requested' },
+  reauthentication_required: { fr: 'Connexion de plus de 5 minutes', en: 'Sign-in older than 5 minutes' },
   // Sign-in.
   transaction_missing: { fr: 'Connexion commencée ailleurs ou expirée', en: 'Sign-in started elsewhere or expired' },
   state_missing: { fr: 'Paramètre state absent', en: 'State parameter missing' },
@@ -130,6 +134,7 @@ export const REASON_LABELS: Readonly<Record<ExplicitReason, Label>> = Object.fre
   // Others.
   upload_aborted: { fr: 'Envoi interrompu', en: 'Upload aborted' },
   dev_seed: { fr: 'Partenaire de développement', en: 'Development partner' },
+  account_erased: { fr: 'Compte supprimé par la personne', en: 'Account erased by the person' },
 });
 
 /** Returns the label of an action, or the code itself for an action missing from ACTION_LABELS. */

@@ -273,6 +273,11 @@ export const ERROR_CATALOG = {
     fr: { title: 'Partenaire déjà actif', detail: 'Ce partenaire est déjà actif : rien n\'a été modifié.' },
     en: { title: 'Partner already active', detail: 'This partner is already active, so nothing was changed.' },
   },
+  reauthentication_required: {
+    status: 403,
+    fr: { title: 'Nouvelle connexion nécessaire', detail: 'Pour supprimer votre compte, votre connexion doit dater de moins de 5 minutes. Déconnectez-vous, reconnectez-vous, puis recommencez.' },
+    en: { title: 'Sign in again', detail: 'To delete your account, you must have signed in less than 5 minutes ago. Sign out, sign in again, then try again.' },
+  },
   audit_unavailable: {
     status: 503,
     fr: { title: 'Service momentanément indisponible', detail: 'Le journal des accès ne peut pas être écrit ; par sécurité, rien n\'a été fait ni transmis. Réessayez dans quelques minutes.' },

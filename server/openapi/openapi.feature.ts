@@ -8,6 +8,7 @@ import { dpoPaths } from './dpo.paths.js';
 import { oauthPaths } from './oauth.paths.js';
 import { partnerPaths } from './partner.paths.js';
 import { personPaths } from './person.paths.js';
+import { rightsPaths } from './rights.paths.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -45,7 +46,7 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
     },
     servers: [{ url: publicUrl }],
     tags: TAGS,
-    paths: mergePaths([personPaths, partnerPaths, dpoPaths, adminPaths, oauthPaths]),
+    paths: mergePaths([personPaths, rightsPaths, partnerPaths, dpoPaths, adminPaths, oauthPaths]),
     components: buildComponents(publicUrl),
   };
 }
@@ -53,9 +54,12 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
 function mergePaths(groups: readonly PathItems[]): PathItems {
   const merged: PathItems = {};
   for (const group of groups) {
+    // Groups may describe other methods of the same path, never the same one twice.
     for (const [path, item] of Object.entries(group)) {
-      if (path in merged) throw new Error(`OpenAPI path ${path} is described twice`);
-      merged[path] = item;
+      for (const method of Object.keys(item)) {
+        if (merged[path]?.[method] !== undefined) throw new Error(`OpenAPI operation ${method.toUpperCase()} ${path} is described twice`);
+      }
+      merged[path] = { ...merged[path], ...item };
     }
   }
   return merged;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { REASON_CODES } from '../../policies/index.js';
+import { accountErasureTable } from './cases/account-erasure.cases.js';
 import { accessRequestAnswerTable, approvalDurationTable, sharingCodeUseTable } from './cases/access-request.cases.js';
 import { grantCreationTable } from './cases/grant-creation.cases.js';
 import { grantRevocationTable } from './cases/grant-revocation.cases.js';
@@ -21,6 +22,7 @@ const tables = [
   accessRequestAnswerTable,
   approvalDurationTable,
   staffActionTable,
+  accountErasureTable,
 ] as const;
 
 // Runs every decision table again and looks at what the decisions actually
@@ -37,6 +39,7 @@ const outcomes: RowOutcome[] = [
   ...evaluateTable(accessRequestAnswerTable),
   ...evaluateTable(approvalDurationTable),
   ...evaluateTable(staffActionTable),
+  ...evaluateTable(accountErasureTable),
 ];
 
 interface ObservedDenial {
