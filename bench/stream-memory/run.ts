@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 
 import { signIn } from '../../test/support/sign-in.js';
+import { downloadDocument, uploadDocument, type PersonSession } from '../support/http-transfer.js';
 import { startVaultProcess } from '../support/vault-process.js';
 
 // Uploads then downloads a generated file through the HTTP API and reports
@@ -58,65 +58,28 @@ function round(value: number): number {
 }
 
 // A PDF signature followed by pseudo-random bytes, generated as it is sent,
-// so the benchmark itself holds no more than one block in memory.
-async function upload(url: string, session: { cookie: string; csrfToken: string }): Promise<{ id: string; sentHash: string }> {
-  const boundary = `----coffre-bench-${Date.now()}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\nother\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+// so the benchmark itself holds no more than a few blocks in memory. Each
+// block is a new buffer because the socket may still hold the previous one.
+async function upload(url: string, session: PersonSession): Promise<{ id: string; sentHash: string }> {
   const hash = createHash('sha256');
-
-  const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(`${url}/api/v1/documents`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': `multipart/form-data; boundary=${boundary}`,
-        'Content-Length': head.length + SIZE_BYTES + tail.length,
-        Cookie: session.cookie,
-        'X-CSRF-Token': session.csrfToken,
-      },
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-
-    void (async () => {
-      req.write(head);
-      const block = Buffer.alloc(MIB);
-      let sent = 0;
-      let counter = 0;
-      while (sent < SIZE_BYTES) {
-        for (let offset = 0; offset < block.length; offset += 4) block.writeUInt32LE(Math.imul(counter++, 2654435761) >>> 0, offset);
-        if (sent === 0) block.write('%PDF-1.7\n', 0, 'latin1');
-        const piece = block.subarray(0, Math.min(block.length, SIZE_BYTES - sent));
-        hash.update(piece);
-        sent += piece.length;
-        if (!req.write(piece)) await new Promise((resolve) => req.once('drain', resolve));
-      }
-      req.end(tail);
-    })();
-  });
-
-  if (response.status !== 201) throw new Error(`upload failed with status ${response.status}: ${response.body.slice(0, 300)}`);
-  return { id: JSON.parse(response.body).id as string, sentHash: hash.digest('hex') };
+  function* blocks(): Generator<Buffer> {
+    let counter = 0;
+    for (let sent = 0; sent < SIZE_BYTES; ) {
+      const block = Buffer.allocUnsafe(Math.min(MIB, SIZE_BYTES - sent));
+      for (let offset = 0; offset + 4 <= block.length; offset += 4) block.writeUInt32LE(Math.imul(counter++, 2654435761) >>> 0, offset);
+      block.fill(0, block.length - (block.length % 4));
+      if (sent === 0) block.write('%PDF-1.7\n', 0, 'latin1');
+      hash.update(block);
+      sent += block.length;
+      yield block;
+    }
+  }
+  const id = await uploadDocument(url, session, SIZE_BYTES, blocks());
+  return { id, sentHash: hash.digest('hex') };
 }
 
-async function download(url: string, session: { cookie: string }, id: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${url}/api/v1/documents/${id}/content`, { headers: { Cookie: session.cookie } }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`download failed with status ${res.statusCode}`));
-        const hash = createHash('sha256');
-        res.on('data', (chunk: Buffer) => hash.update(chunk));
-        res.on('end', () => resolve(hash.digest('hex')));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
+async function download(url: string, session: PersonSession, id: string): Promise<string> {
+  const hash = createHash('sha256');
+  await downloadDocument(url, session, id, (piece) => hash.update(piece));
+  return hash.digest('hex');
 }
