@@ -15,7 +15,8 @@ export interface ExplainIds {
   pageRows: number;
 }
 
-function keyQueries(ids: ExplainIds): Array<{ label: string; query: RawBuilder<unknown> }> {
+/** The key queries with the measured ids, labelled; the list first, then the two reads of a partner-read decision. */
+export function keyQueries(ids: ExplainIds): Array<{ label: string; query: RawBuilder<unknown> }> {
   return [
     {
       label: 'document list (`GET /api/v1/documents`, first page)',
@@ -33,6 +34,29 @@ from grants where grants.id = ${ids.grantId}`,
       query: sql`select * from documents where id = ${ids.documentId}`,
     },
   ];
+}
+
+/**
+ * Times the key queries alone, one at a time on one connection, and returns
+ * the latencies in milliseconds of the list query and of the decision's two
+ * reads together. Without HTTP, sessions and audit commits, these show what
+ * the number of rows changes.
+ */
+export async function timeKeyQueries(db: Kysely<any>, ids: ExplainIds, iterations: number): Promise<{ listMs: number[]; decisionMs: number[] }> {
+  const [list, grant, document] = keyQueries(ids).map((entry) => entry.query) as [RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown>];
+  const listMs: number[] = [];
+  const decisionMs: number[] = [];
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    let start = performance.now();
+    await list.execute(db);
+    listMs.push(performance.now() - start);
+
+    start = performance.now();
+    await grant.execute(db);
+    await document.execute(db);
+    decisionMs.push(performance.now() - start);
+  }
+  return { listMs, decisionMs };
 }
 
 /** Runs `EXPLAIN (ANALYZE, BUFFERS)` on each key query and returns the plans as Markdown. */
