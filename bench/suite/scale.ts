@@ -136,11 +136,18 @@ function explainIds(world: World): ExplainIds {
  */
 async function openWorld(size: number): Promise<World> {
   const vault = await startVaultProcess();
-  const stopVault = onCleanup(() => vault.stop());
-  if (!vault.databaseUrl) throw new Error('the scale benchmark needs DATABASE_URL; bench/run.ts sets it before starting a vault');
+  if (!vault.databaseUrl) {
+    await vault.stop();
+    throw new Error('the scale benchmark needs DATABASE_URL; bench/run.ts sets it before starting a vault');
+  }
   // Superuser connection to the vault's database, for generating rows and EXPLAIN.
   const { db: admin } = openDatabase({ url: vault.databaseUrl, max: 2, connectTimeoutMs: 5000, statementTimeoutMs: 600_000, applicationName: 'coffre-bench' });
-  const closeAdmin = onCleanup(() => admin.destroy());
+  // Stopping the vault drops its database, which also ends a generation still running on `admin`;
+  // destroying `admin` first would wait for that statement to finish.
+  const close = onCleanup(async () => {
+    await vault.stop();
+    await admin.destroy().catch(() => undefined);
+  });
 
   const session = await signIn(vault, 'camille');
   const specimen = readFileSync(path.resolve('test/fixtures/notification-rqth.pdf'));
@@ -166,10 +173,7 @@ async function openWorld(size: number): Promise<World> {
     listUrl: `${vault.url}/api/v1/documents`,
     readUrl: `${vault.url}/partner/v1/grants/${access.grantId}/documents/${documentIds[0]}/content`,
     generationSeconds,
-    async close() {
-      await closeAdmin();
-      await stopVault();
-    },
+    close,
   };
 }
 

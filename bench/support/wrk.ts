@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** What one wrk run measured. Latencies are in milliseconds. */
+/** Figures of one wrk run, with latencies in milliseconds. */
 export interface WrkResult {
   requests: number;
   seconds: number;
