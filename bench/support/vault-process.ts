@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,10 +9,16 @@ import { freePort } from '../../test/support/free-port.js';
 export interface VaultProcess {
   url: string;
   pid: number;
+  /** The vault's data folder: its master key file and the development partners' key files. */
+  dataDir: string;
+  /** Superuser URL of the vault's own database, or null on the embedded default. */
+  databaseUrl: string | null;
   /** Resident set size of the vault process now, in bytes (Linux /proc). */
   rss(): number;
-  /** Peak resident set size since the process started, in bytes. */
+  /** Peak resident set size since the process started or since `resetPeakRss`, in bytes. */
   peakRss(): number;
+  /** Resets the peak that `peakRss` reads (Linux 4.0 and later); returns false when the kernel rejects it. */
+  resetPeakRss(): boolean;
   stop(): Promise<void>;
 }
 
@@ -51,8 +57,11 @@ export async function startVaultProcess(extraEnv: Record<string, string> = {}): 
   return {
     url: `http://127.0.0.1:${port}`,
     pid,
+    dataDir,
+    databaseUrl: database?.url ?? null,
     rss: () => readStatusBytes(pid, 'VmRSS'),
     peakRss: () => readStatusBytes(pid, 'VmHWM'),
+    resetPeakRss: () => resetPeak(pid),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -80,6 +89,16 @@ function waitForStart(child: ChildProcess): Promise<void> {
 async function findNodePid(launcherPid: number): Promise<number> {
   const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
   return children.length > 0 ? Number(children[children.length - 1]) : launcherPid;
+}
+
+// Writing 5 to clear_refs sets VmHWM back to the current RSS (proc(5)).
+function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
