@@ -21,7 +21,7 @@ const DONE_MESSAGES = {
 } as const;
 
 /**
- * The "Mes documents" pages: the list, the add form (multipart, streamed to
+ * Builds the "Mes documents" pages: the list, the add form (multipart, streamed to
  * the upload service) and the deletion with its confirmation page. Downloads
  * link to the documents API, which a signed-in browser reads with its cookie.
  */
