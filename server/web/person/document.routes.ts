@@ -75,6 +75,8 @@ export function documentPageRoutes(ctx: AppContext): Router {
 
 // Turns a refused upload into the message beside the field to fix. Other
 // errors (audit unavailable, staff role) go to the error page.
+// NOTE: the upload service stops at the first refused field, so a form with
+// both the category and the file missing shows only the category's error.
 function uploadFieldError(error: AppError): FieldError | undefined {
   switch (error.code) {
     case 'category_missing':
