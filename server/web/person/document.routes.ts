@@ -9,8 +9,10 @@ import { uploadDocument } from '../../documents/upload.service.js';
 import { AppError } from '../../errors/app-error.js';
 import { describeError } from '../../errors/error-catalog.js';
 import { personActor } from '../../grants/person-actor.js';
+import { UPLOADS_PER_WINDOW } from '../../documents/document.routes.js';
 import { MAX_PAGE_SIZE } from '../../http/page-query.js';
-import { requireSession, sessionOf } from '../../identity/session.middleware.js';
+import { rateLimit } from '../../http/rate-limit.js';
+import { currentSession, requireSession, sessionOf } from '../../identity/session.middleware.js';
 import { parseForm, requireFormCsrf, type FieldError } from '../forms.js';
 import { doneMessage, sendPage } from '../page-response.js';
 import { addDocumentPage, deleteDocumentPage, documentListPage } from './document-pages.js';
@@ -29,6 +31,8 @@ export function documentPageRoutes(ctx: AppContext): Router {
   const router = Router();
   const csrf = requireFormCsrf(ctx);
   const maxMegabytes = Math.round((ctx.config.maxUploadBytes / (1024 * 1024)) * 10) / 10;
+  // The API's limit per account and minute, counted separately for the page.
+  const uploadRateLimit = rateLimit({ windowMs: 60_000, max: UPLOADS_PER_WINDOW, key: (req) => currentSession(req.res!)?.accountId ?? 'none' });
 
   router.get('/documents', requireSession, async (req, res) => {
     const page = await listDocuments(ctx, personActor(req, res), { limit: MAX_PAGE_SIZE });
@@ -43,7 +47,7 @@ export function documentPageRoutes(ctx: AppContext): Router {
     sendPage(res, { title: 'Ajouter un document', main, currentPath: '/documents' });
   });
 
-  router.post('/documents/ajouter', requireSession, csrf, async (req, res) => {
+  router.post('/documents/ajouter', requireSession, csrf, uploadRateLimit, async (req, res) => {
     const received: { fields?: UploadFields } = {};
     try {
       await uploadDocument(ctx, personActor(req, res), req, received);
@@ -90,8 +94,6 @@ function uploadFieldError(error: AppError): FieldError | undefined {
       return { fieldId: 'file', message: 'Ce fichier n\'est ni un PDF, ni une image JPEG ou PNG. Choisissez un fichier dans l\'un de ces formats.' };
     case 'file_too_large':
       return { fieldId: 'file', message: describeError('file_too_large', 'fr', error.params).detail };
-    case 'rate_limited':
-      return { fieldId: 'file', message: 'Vous avez ajouté beaucoup de documents en peu de temps. Attendez une minute, puis recommencez.' };
     case 'upload_malformed':
       return { fieldId: 'file', message: 'L\'envoi du fichier n\'a pas abouti. Choisissez à nouveau le fichier, puis recommencez.' };
     case 'validation_failed':
