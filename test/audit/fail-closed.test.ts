@@ -13,7 +13,10 @@ import { startTestVault, type TestVault } from '../support/test-vault.js';
 // `audit_unavailable`, sends no content byte and changes nothing. Under
 // concurrent load the chain stays gapless and valid.
 
-const LOCK_TIMEOUT_MS = 500;
+// Each refusal test waits this long. The 50 parallel reads below queue on
+// the chain lock, and at 500 ms some of them timed out (503) when the suite's
+// browser tests loaded both cores at the same time.
+const LOCK_TIMEOUT_MS = 2000;
 
 let vault: TestVault;
 let camille: SignedIn;
