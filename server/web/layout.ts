@@ -17,6 +17,7 @@ export const PERSON_NAV: readonly NavItem[] = Object.freeze([
   { href: '/partages', label: 'Mes partages' },
   { href: '/demandes', label: 'Demandes d\'accès' },
   { href: '/historique', label: 'Historique des accès' },
+  { href: '/compte', label: 'Mon compte' },
 ]);
 
 /** Options of `renderPage`. */

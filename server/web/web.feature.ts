@@ -3,6 +3,7 @@ import type { Feature } from '../feature.js';
 import { homeRoutes } from './home.routes.js';
 import { pageErrorHandler } from './page-errors.js';
 import { accessRequestPageRoutes } from './person/access-request.routes.js';
+import { accountPageRoutes } from './person/account.routes.js';
 import { documentPageRoutes } from './person/document.routes.js';
 import { historyPageRoutes } from './person/history.routes.js';
 import { sharePageRoutes } from './person/share.routes.js';
@@ -20,6 +21,7 @@ export function createWebFeature(ctx: AppContext): Feature {
     sharePageRoutes(ctx),
     accessRequestPageRoutes(ctx),
     historyPageRoutes(ctx),
+    accountPageRoutes(ctx),
   ];
   for (const router of pages) router.use(pageErrorHandler);
   return {

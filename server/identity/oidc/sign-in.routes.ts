@@ -42,8 +42,11 @@ export function signInRoutes(ctx: AppContext, relyingParty: RelyingParty, roleSo
         reasonEn: 'a path of the vault starting with "/" is expected',
       });
     }
+    // `reauth=1` asks the provider for a new authentication even when it
+    // still has a session, as the erasure of an account requires.
+    const reauthenticate = req.query.reauth === '1';
     try {
-      await startSignIn(ctx, relyingParty, res, returnTo);
+      await startSignIn(ctx, relyingParty, res, returnTo, reauthenticate);
     } catch (error) {
       if (!(error instanceof SignInFailure)) throw error;
       await respondToSignInFailure(ctx, req, res, error);
@@ -64,7 +67,7 @@ export function signInRoutes(ctx: AppContext, relyingParty: RelyingParty, roleSo
   return router;
 }
 
-async function startSignIn(ctx: AppContext, relyingParty: RelyingParty, res: Response, returnTo: string): Promise<void> {
+async function startSignIn(ctx: AppContext, relyingParty: RelyingParty, res: Response, returnTo: string, reauthenticate: boolean): Promise<void> {
   const configuration = await relyingParty.configuration().catch((error: unknown) => {
     throw failureFromProviderError(error);
   });
@@ -87,6 +90,9 @@ async function startSignIn(ctx: AppContext, relyingParty: RelyingParty, res: Res
     nonce: transaction.nonce,
     code_challenge: await client.calculatePKCECodeChallenge(transaction.codeVerifier),
     code_challenge_method: 'S256',
+    // prompt=login makes the provider authenticate again; max_age=0 makes it
+    // put the new auth_time in the ID token.
+    ...(reauthenticate ? { prompt: 'login', max_age: '0' } : {}),
   });
   res.set('Cache-Control', 'no-store').redirect(303, authorizationUrl.href);
 }
