@@ -15,6 +15,8 @@ import { prepareSchema, resolveDatabase } from './db/bootstrap.js';
 import { checkedOutClients, openDatabase } from './db/pool.js';
 import { documentRoutes } from './documents/document.routes.js';
 import { createDpoFeature } from './dpo/dpo.feature.js';
+import { adminPageRoutes } from './web/admin/admin-pages.routes.js';
+import { dpoPageRoutes } from './web/dpo/dpo-pages.routes.js';
 import type { Feature } from './feature.js';
 import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
@@ -63,6 +65,7 @@ export async function startVault(config: Config): Promise<RunningVault> {
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
     await createDpoFeature(ctx),
+    { routers: [dpoPageRoutes(ctx), adminPageRoutes(ctx)] },
     createOpenApiFeature(ctx),
     // Last: its close() writes the final checkpoint after every other
     // feature has stopped appending.
