@@ -22,8 +22,8 @@ import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
 import { logger } from './logging/logger.js';
 import { createOpenApiFeature } from './openapi/openapi.feature.js';
-import { homeRoutes } from './web/home.routes.js';
 import { createPartnersFeature } from './partners/partners.feature.js';
+import { createWebFeature } from './web/web.feature.js';
 
 export interface RunningVault {
   /** Base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -61,7 +61,8 @@ export async function startVault(config: Config): Promise<RunningVault> {
   // then the features whose routes build on a signed-in account.
   const features: Feature[] = [
     await createIdentity(ctx),
-    { routers: [homeRoutes(), documentRoutes(ctx)] },
+    { routers: [documentRoutes(ctx)] },
+    createWebFeature(ctx),
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
     await createDpoFeature(ctx),

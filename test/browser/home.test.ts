@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestVault, type TestVault } from '../support/test-vault.js';
+import { expectNoAxeViolations } from './support/axe.js';
+import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { signInInBrowser } from './support/browser-sign-in.js';
+
+describe('home page in Chromium', () => {
+  let vault: TestVault;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    vault = await startTestVault();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await vault?.destroy();
+  });
+
+  it('axe helper fails on an unlabelled field', async () => {
+    const page = await browser.context.newPage();
+    await page.setContent('<!DOCTYPE html><html lang="fr"><head><title>Essai</title></head><body><main><input type="text"></main></body></html>');
+    await expect(expectNoAxeViolations(page)).rejects.toThrow(/label/);
+    await page.close();
+  });
+
+  it('signed out: sign-in button, no axe violation', async () => {
+    const page = await browser.context.newPage();
+    const response = await page.goto(`${vault.url}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe('Accueil – Coffre');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await expect.poll(() => page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).count()).toBe(1);
+    await expectNoAxeViolations(page);
+    await page.close();
+  });
+
+  it('signed in: navigation, expiry time, sign-out', async () => {
+    const page = await browser.context.newPage();
+    const scriptErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') scriptErrors.push(message.text());
+    });
+    await signInInBrowser(page, vault.url, 'camille');
+    const navigation = page.getByRole('navigation', { name: 'Menu principal' });
+    expect(await navigation.getByRole('link').allTextContents()).toEqual(['Mes documents', 'Partager', 'Mes partages', 'Demandes d\'accès', 'Historique des accès']);
+    expect(await page.locator('#session-expiry').textContent()).toMatch(/Votre session se ferme à \d{2}:\d{2}/);
+    await expectNoAxeViolations(page);
+    // No inline script or style was blocked by the Content Security Policy.
+    expect(scriptErrors.filter((text) => text.includes('Content Security Policy'))).toEqual([]);
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);
+    await page.close();
+  });
+});
