@@ -76,7 +76,7 @@ describe('partner registration form', () => {
     const before = await partnerCount();
     const response = await postForm(vault, admin, '/admin/partenaires/nouveau', { name: '  ', kind: 'banque', siret: '12345678901234', jwks: '{"keys": [' });
     expect(response.status).toBe(400);
-    expect(pageTitle(response.text)).toBe('Erreur : Enregistrer un partenaire – Coffre');
+    expect(pageTitle(response.text)).toBe('Erreur – Enregistrer un partenaire – Coffre');
     for (const [id, message] of [
       ['partenaire-nom', 'Saisissez le nom du partenaire'],
       ['partenaire-type', 'Choisissez le type de partenaire dans la liste.'],
@@ -84,8 +84,8 @@ describe('partner registration form', () => {
       ['partenaire-jwks', 'Le jeu de clés n&#39;est pas du JSON valide'],
     ]) {
       expect(response.text, id).toContain(`<li><a href="#${id}">${message}`);
-      expect(response.text, id).toContain(`<p class="fr-error-text" id="${id}-erreur">${message}`);
-      expect(response.text, id).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*${id}-erreur"`));
+      expect(response.text, id).toContain(`<p class="fr-error-text" id="${id}-message">${message}`);
+      expect(response.text, id).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*${id}-message"`));
     }
     // What was typed is shown again, so nothing has to be retyped.
     expect(response.text).toContain('value="12345678901234"');

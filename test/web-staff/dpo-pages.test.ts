@@ -163,12 +163,12 @@ describe('DPO journal page', () => {
     const before = await countAudit(vault, 'audit.search');
     const response = await dpoPage('/dpo/journal?personId=a%20b&action=nope&outcome=maybe&from=31%2F02%2F2026&to=demain');
     expect(response.status).toBe(400);
-    expect(pageTitle(response.text)).toBe('Erreur : Journal d&#39;audit – Coffre');
+    expect(pageTitle(response.text)).toBe('Erreur – Journal d&#39;audit – Coffre');
     expect(response.text).not.toContain('<table');
     for (const id of ['filtre-personne', 'filtre-action', 'filtre-resultat', 'filtre-du', 'filtre-au']) {
       expect(response.text, id).toContain(`<li><a href="#${id}">`);
-      expect(response.text, id).toContain(`<p class="fr-error-text" id="${id}-erreur">`);
-      expect(response.text, id).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*${id}-erreur"`));
+      expect(response.text, id).toContain(`<p class="fr-error-text" id="${id}-message">`);
+      expect(response.text, id).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*${id}-message"`));
     }
     expect(response.text).toContain('saisissez une date au format jj/mm/aaaa');
     expect(await countAudit(vault, 'audit.search')).toBe(before);

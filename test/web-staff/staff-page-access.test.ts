@@ -72,7 +72,7 @@ describe('staff pages access matrix', () => {
     expect(response.status).toBe(403);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.text).toContain('<html lang="fr">');
+    expect(response.text).toContain('<html lang="fr"');
     expect(response.text).toContain('<h1>Accès refusé</h1>');
     expect(response.text).toContain('Votre rôle ne permet pas cette action.');
   });
@@ -115,7 +115,7 @@ describe('staff pages access matrix', () => {
 });
 
 describe('staff forms access matrix', () => {
-  const forms = () => [
+  const forms = (): Array<{ path: string; fields: Record<string, string> }> => [
     { path: '/admin/partenaires/nouveau', fields: { name: 'Mission locale des Tests', kind: 'mission_locale', jwks: '{}' } },
     { path: `/admin/partenaires/${activeId}/suspendre`, fields: {} },
     { path: `/admin/partenaires/${suspendedId}/reactiver`, fields: {} },

@@ -1,14 +1,14 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router } from 'express';
 
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors/app-error.js';
-import { requireCsrf } from '../../identity/session.middleware.js';
 import type { PartnerAdminActor } from '../../partners/partner-audit.js';
 import { listPartnerPage, reactivatePartner, readPartner, registerPartner, suspendPartner } from '../../partners/partner-admin.service.js';
 import { parsePartnerListQuery } from '../../partners/partner-list-query.js';
 import { checkStaffPage, type StaffPageAccess } from '../dpo/staff-page-access.js';
-import { titleWithErrors } from '../dpo/staff-form-html.js';
-import { pageRoute, sendStaffPage } from '../dpo/staff-page.js';
+import { ADMIN_NAV, sendStaffPage } from '../dpo/staff-page.js';
+import { requireFormCsrf } from '../forms.js';
+import { pageErrorHandler } from '../page-errors.js';
 import { ADMIN_HOME_PATH, PARTNER_LIST_PATH, PARTNER_NEW_PATH, partnerPath } from './admin-paths.js';
 import { partnerDetailHtml, type PartnerNotice } from './partner-detail-page.js';
 import { readPartnerForm } from './partner-form.js';
@@ -38,64 +38,67 @@ const DONE_NOTICES: Readonly<Record<string, PartnerNotice>> = {
  */
 export function adminPageRoutes(ctx: AppContext): Router {
   const router = Router();
+  // The API's body limit, so a JWK Set that the API accepts fits in the form too.
   const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 });
-  const csrf = requireCsrf(ctx);
+  // Without a session it passes, and the route redirects to the sign-in.
+  const csrf = requireFormCsrf(ctx);
 
-  // requireCsrf is a middleware; called here after the role check, as the API orders them.
-  const checkCsrf = (req: Request, res: Response): void => {
-    let refusal: unknown;
-    csrf(req, res, (error?: unknown) => {
-      refusal = error;
-    });
-    if (refusal instanceof AppError) throw refusal;
-  };
+  router.get(ADMIN_HOME_PATH, async (req, res) => {
+    const access = await checkStaffPage(req, res, 'partner.manage');
+    if (!access) return;
+    sendStaffPage(req, res, { title: 'Espace d\'administration', mainHtml: adminHomeHtml(), nav: ADMIN_NAV, session: access.session });
+  });
 
-  router.get(ADMIN_HOME_PATH, pageRoute(async (req, res) => {
-    if (!(await checkStaffPage(req, res, 'partner.manage'))) return;
-    sendStaffPage(res, { title: 'Espace d\'administration', mainHtml: adminHomeHtml() });
-  }));
-
-  router.get(PARTNER_LIST_PATH, pageRoute(async (req, res) => {
-    if (!(await checkStaffPage(req, res, 'partner.manage'))) return;
+  router.get(PARTNER_LIST_PATH, async (req, res) => {
+    const access = await checkStaffPage(req, res, 'partner.manage');
+    if (!access) return;
     const query = parsePartnerListQuery(req.query as Record<string, unknown>);
-    sendStaffPage(res, { title: 'Partenaires', mainHtml: partnerListHtml(await listPartnerPage(ctx.db, query)) });
-  }));
+    sendStaffPage(req, res, { title: 'Partenaires', mainHtml: partnerListHtml(await listPartnerPage(ctx.db, query)), nav: ADMIN_NAV, session: access.session });
+  });
 
-  router.get(PARTNER_NEW_PATH, pageRoute(async (req, res) => {
+  router.get(PARTNER_NEW_PATH, async (req, res) => {
     const access = await checkStaffPage(req, res, 'partner.manage');
     if (!access) return;
-    sendStaffPage(res, { title: 'Enregistrer un partenaire', mainHtml: partnerRegistrationHtml(EMPTY_PARTNER_FORM, [], access.session.csrfToken, PARTNER_NEW_PATH) });
-  }));
+    sendStaffPage(req, res, {
+      title: 'Enregistrer un partenaire',
+      mainHtml: partnerRegistrationHtml(EMPTY_PARTNER_FORM, [], access.session.csrfToken, PARTNER_NEW_PATH),
+      nav: ADMIN_NAV,
+      session: access.session,
+    });
+  });
 
-  router.post(PARTNER_NEW_PATH, form, pageRoute(async (req, res) => {
+  router.post(PARTNER_NEW_PATH, form, csrf, async (req, res) => {
     const access = await checkStaffPage(req, res, 'partner.manage');
     if (!access) return;
-    checkCsrf(req, res);
 
     const submitted = await readPartnerForm((req.body ?? {}) as Record<string, unknown>);
     if (submitted.registration === null) {
-      sendStaffPage(res, {
+      sendStaffPage(req, res, {
         status: 400,
-        title: titleWithErrors('Enregistrer un partenaire', submitted.errors),
+        title: 'Enregistrer un partenaire',
+        hasErrors: true,
         mainHtml: partnerRegistrationHtml(submitted.values, submitted.errors, access.session.csrfToken, PARTNER_NEW_PATH),
+        nav: ADMIN_NAV,
+        session: access.session,
       });
       return;
     }
     const partner = await registerPartner(ctx.db, adminActor(access), submitted.registration);
     res.redirect(303, `${partnerPath(partner.id)}?fait=enregistre`);
-  }));
+  });
 
-  router.get(`${PARTNER_LIST_PATH}/:id`, pageRoute(async (req, res) => {
-    if (!(await checkStaffPage(req, res, 'partner.manage'))) return;
+  router.get(`${PARTNER_LIST_PATH}/:id`, async (req, res) => {
+    const access = await checkStaffPage(req, res, 'partner.manage');
+    if (!access) return;
     const partner = await readPartner(ctx.db, req.params.id as string);
     const done = typeof req.query.fait === 'string' && Object.hasOwn(DONE_NOTICES, req.query.fait) ? DONE_NOTICES[req.query.fait] : undefined;
-    sendStaffPage(res, { title: `Partenaire ${partner.name}`, mainHtml: partnerDetailHtml(partner, done) });
-  }));
+    sendStaffPage(req, res, { title: `Partenaire ${partner.name}`, mainHtml: partnerDetailHtml(partner, done), nav: ADMIN_NAV, session: access.session });
+  });
 
   for (const change of ['suspend', 'reactivate'] as const) {
     const path = `${PARTNER_LIST_PATH}/:id/${change === 'suspend' ? 'suspendre' : 'reactiver'}`;
 
-    router.get(path, pageRoute(async (req, res) => {
+    router.get(path, async (req, res) => {
       const access = await checkStaffPage(req, res, 'partner.manage');
       if (!access) return;
       const partner = await readPartner(ctx.db, req.params.id as string);
@@ -104,14 +107,18 @@ export function adminPageRoutes(ctx: AppContext): Router {
         res.redirect(303, partnerPath(partner.id));
         return;
       }
-      sendStaffPage(res, { title: statusPageTitle(partner, change), mainHtml: statusConfirmationHtml(partner, change, access.session.csrfToken) });
-    }));
+      sendStaffPage(req, res, {
+        title: statusPageTitle(partner, change),
+        mainHtml: statusConfirmationHtml(partner, change, access.session.csrfToken),
+        nav: ADMIN_NAV,
+        session: access.session,
+      });
+    });
 
-    router.post(path, form, pageRoute(async (req, res) => {
+    router.post(path, form, csrf, async (req, res) => {
       const access = await checkStaffPage(req, res, 'partner.manage');
       if (!access) return;
-      checkCsrf(req, res);
-
+  
       const id = req.params.id as string;
       try {
         const changeStatus = change === 'suspend' ? suspendPartner : reactivatePartner;
@@ -125,13 +132,15 @@ export function adminPageRoutes(ctx: AppContext): Router {
           title: error.code === 'partner_already_suspended' ? 'Partenaire déjà suspendu' : 'Partenaire déjà actif',
           text: 'Rien n\'a été modifié : le partenaire était déjà dans cet état.',
         };
-        sendStaffPage(res, { status: 409, title: `Partenaire ${partner.name}`, mainHtml: partnerDetailHtml(partner, notice) });
+        sendStaffPage(req, res, { status: 409, title: `Partenaire ${partner.name}`, mainHtml: partnerDetailHtml(partner, notice), nav: ADMIN_NAV, session: access.session });
         return;
       }
       res.redirect(303, `${partnerPath(id)}?fait=${change === 'suspend' ? 'suspendu' : 'reactive'}`);
-    }));
+    });
   }
 
+  // Errors of these routes only: Express skips a router's error handlers for errors raised before it.
+  router.use(pageErrorHandler);
   return router;
 }
 

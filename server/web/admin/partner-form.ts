@@ -35,16 +35,16 @@ export async function readPartnerForm(body: Record<string, unknown>): Promise<Pa
   const errors: FieldError[] = [];
 
   const name = validate(() => parsePartnerName(values.name), () => nameMessage(values.name));
-  if (name.error) errors.push({ field: PARTNER_FIELD_IDS.name, message: name.error });
+  if (name.error) errors.push({ fieldId: PARTNER_FIELD_IDS.name, message: name.error });
 
   const kind = validate(() => parsePartnerKind(values.kind), () => 'Choisissez le type de partenaire dans la liste.');
-  if (kind.error) errors.push({ field: PARTNER_FIELD_IDS.kind, message: kind.error });
+  if (kind.error) errors.push({ fieldId: PARTNER_FIELD_IDS.kind, message: kind.error });
 
   const siret = validate(() => parseSiret(values.siret), (reason) => `Le numéro SIRET est invalide : ${reason}. Laissez le champ vide si le partenaire n'en a pas.`);
-  if (siret.error) errors.push({ field: PARTNER_FIELD_IDS.siret, message: siret.error });
+  if (siret.error) errors.push({ fieldId: PARTNER_FIELD_IDS.siret, message: siret.error });
 
   const keys = await readJwks(values.jwks);
-  if (keys.error) errors.push({ field: PARTNER_FIELD_IDS.jwks, message: keys.error });
+  if (keys.error) errors.push({ fieldId: PARTNER_FIELD_IDS.jwks, message: keys.error });
 
   if (errors.length > 0 || name.value === undefined || kind.value === undefined || siret.value === undefined || keys.value === undefined) {
     return { values, errors, registration: null };

@@ -14,7 +14,7 @@ export const EMPTY_PARTNER_FORM: PartnerFormValues = { name: '', kind: '', siret
  * keys as a JWK Set, posted with the CSRF token. Errors are listed at the
  * top, linked to their fields, and repeated beside each field.
  */
-export function partnerRegistrationHtml(values: PartnerFormValues, errors: readonly FieldError[], csrfToken: string, action: string): string {
+export function partnerRegistrationHtml(values: PartnerFormValues, errors: FieldError[], csrfToken: string, action: string): string {
   return [
     '<h1>Enregistrer un partenaire</h1>',
     '<p>Le partenaire reçoit un identifiant client une fois enregistré. Son logiciel s\'authentifie ensuite avec une assertion signée par l\'une de ses clés privées, dont vous enregistrez ici les clés publiques.</p>',

@@ -13,8 +13,8 @@ import { EXPORT_PAGE_PATH, exportPageHtml } from './export-page.js';
 import { readJournalForm } from './journal-form.js';
 import { JOURNAL_PAGE_PATH, journalPageHtml } from './journal-page.js';
 import { checkStaffPage } from './staff-page-access.js';
-import { titleWithErrors } from './staff-form-html.js';
-import { pageRoute, sendStaffPage } from './staff-page.js';
+import { pageErrorHandler } from '../page-errors.js';
+import { DPO_NAV, sendStaffPage } from './staff-page.js';
 import { VERIFICATION_PAGE_PATH, verificationPageHtml } from './verification-page.js';
 
 /** Path of the DPO's home page, which links to the others. */
@@ -39,46 +39,57 @@ export function dpoPageRoutes(ctx: AppContext): Router {
   const recordRefusal = (action: StaffAuditEvent['action']) => (actor: StaffActor, reason: string) =>
     ctx.db.transaction().execute((trx) => appendStaffAudit(trx, actor, { action, outcome: 'deny', reason, subjectId: null, partnerId: null }));
 
-  router.get(DPO_HOME_PATH, pageRoute(async (req, res) => {
-    if (!(await checkStaffPage(req, res, 'audit.read'))) return;
-    sendStaffPage(res, { title: 'Espace du délégué à la protection des données', mainHtml: dpoHomeHtml() });
-  }));
+  router.get(DPO_HOME_PATH, async (req, res) => {
+    const access = await checkStaffPage(req, res, 'audit.read');
+    if (!access) return;
+    sendStaffPage(req, res, { title: 'Espace du délégué à la protection des données', mainHtml: dpoHomeHtml(), nav: DPO_NAV, session: access.session });
+  });
 
-  router.get(JOURNAL_PAGE_PATH, pageRoute(async (req, res) => {
+  router.get(JOURNAL_PAGE_PATH, async (req, res) => {
     const access = await checkStaffPage(req, res, 'audit.read', recordRefusal('audit.search'));
     if (!access) return;
 
     const form = readJournalForm(req.query as Record<string, unknown>, KNOWN_ACTIONS);
     const page = form.query === null ? null : await searchAuditJournal(ctx, access.actor, form.query, 'fr');
     const partners = await partnerNames(ctx);
-    sendStaffPage(res, {
-      status: form.errors.length > 0 ? 400 : 200,
-      title: titleWithErrors('Journal d\'audit', form.errors),
-      mainHtml: journalPageHtml({ values: form.values, errors: form.errors, page, partners }),
+    const invalid = form.errors.length > 0 || form.linkError !== null;
+    sendStaffPage(req, res, {
+      status: invalid ? 400 : 200,
+      title: 'Journal d\'audit',
+      hasErrors: invalid,
+      mainHtml: journalPageHtml({ values: form.values, errors: form.errors, linkError: form.linkError, page, partners }),
+      nav: DPO_NAV,
+      session: access.session,
     });
-  }));
+  });
 
-  router.get(EXPORT_PAGE_PATH, pageRoute(async (req, res) => {
-    if (!(await checkStaffPage(req, res, 'audit.export', recordRefusal('audit.export')))) return;
+  router.get(EXPORT_PAGE_PATH, async (req, res) => {
+    const access = await checkStaffPage(req, res, 'audit.export', recordRefusal('audit.export'));
+    if (!access) return;
 
     const headSeq = await findHeadSeq(ctx.db);
     const form = readExportForm(req.query as Record<string, unknown>, headSeq);
-    sendStaffPage(res, {
+    sendStaffPage(req, res, {
       status: form.errors.length > 0 ? 400 : 200,
-      title: titleWithErrors('Exporter le journal d\'audit', form.errors),
+      title: 'Exporter le journal d\'audit',
+      hasErrors: form.errors.length > 0,
       mainHtml: exportPageHtml(form, headSeq),
+      nav: DPO_NAV,
+      session: access.session,
     });
-  }));
+  });
 
-  router.get(VERIFICATION_PAGE_PATH, pageRoute(async (req, res) => {
+  router.get(VERIFICATION_PAGE_PATH, async (req, res) => {
     const access = await checkStaffPage(req, res, 'audit.verify', (actor, reason) => recordVerification(ctx.db, actor, 'deny', reason));
     if (!access) return;
 
     // As the API route does: the verification is recorded under the DPO actor type.
     const view = await verifyAuditLog(ctx.db, { ...access.actor, actorType: 'dpo' });
-    sendStaffPage(res, { title: 'Vérification du journal d\'audit', mainHtml: verificationPageHtml(view) });
-  }));
+    sendStaffPage(req, res, { title: 'Vérification du journal d\'audit', mainHtml: verificationPageHtml(view), nav: DPO_NAV, session: access.session });
+  });
 
+  // Errors of these routes only: Express skips a router's error handlers for errors raised before it.
+  router.use(pageErrorHandler);
   return router;
 }
 

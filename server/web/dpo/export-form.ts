@@ -26,16 +26,16 @@ export function readExportForm(query: Record<string, unknown>, headSeq: number):
   const fromSeq = values.fromSeq === '' ? 1 : readSeq(values.fromSeq);
   const toSeq = values.toSeq === '' ? headSeq : readSeq(values.toSeq);
   if (fromSeq === null || typeof query.fromSeq === 'object') {
-    errors.push({ field: EXPORT_FIELD_IDS.fromSeq, message: 'Le premier numéro est invalide : saisissez un nombre entier à partir de 1.' });
+    errors.push({ fieldId: EXPORT_FIELD_IDS.fromSeq, message: 'Le premier numéro est invalide : saisissez un nombre entier à partir de 1.' });
   } else if (fromSeq > headSeq) {
-    errors.push({ field: EXPORT_FIELD_IDS.fromSeq, message: `Le premier numéro dépasse la dernière entrée : saisissez un numéro de 1 à ${headSeq}.` });
+    errors.push({ fieldId: EXPORT_FIELD_IDS.fromSeq, message: `Le premier numéro dépasse la dernière entrée : saisissez un numéro de 1 à ${headSeq}.` });
   }
   if (toSeq === null || typeof query.toSeq === 'object') {
-    errors.push({ field: EXPORT_FIELD_IDS.toSeq, message: 'Le dernier numéro est invalide : saisissez un nombre entier à partir de 1.' });
+    errors.push({ fieldId: EXPORT_FIELD_IDS.toSeq, message: 'Le dernier numéro est invalide : saisissez un nombre entier à partir de 1.' });
   } else if (toSeq > headSeq) {
-    errors.push({ field: EXPORT_FIELD_IDS.toSeq, message: `Le dernier numéro dépasse la dernière entrée : saisissez un numéro de 1 à ${headSeq}.` });
+    errors.push({ fieldId: EXPORT_FIELD_IDS.toSeq, message: `Le dernier numéro dépasse la dernière entrée : saisissez un numéro de 1 à ${headSeq}.` });
   } else if (fromSeq !== null && toSeq < fromSeq) {
-    errors.push({ field: EXPORT_FIELD_IDS.toSeq, message: 'Le dernier numéro est plus petit que le premier : saisissez un numéro égal ou supérieur au premier.' });
+    errors.push({ fieldId: EXPORT_FIELD_IDS.toSeq, message: 'Le dernier numéro est plus petit que le premier : saisissez un numéro égal ou supérieur au premier.' });
   }
 
   if (errors.length > 0 || fromSeq === null || toSeq === null) return { values, errors, range: null };

@@ -19,6 +19,8 @@ export interface JournalFormValues {
 export interface JournalForm {
   values: JournalFormValues;
   errors: FieldError[];
+  /** Set when the page link's cursor is invalid; no field of the form holds it. */
+  linkError: string | null;
   /** The API's query, set only when there are no errors. */
   query: JournalQuery | null;
 }
@@ -60,37 +62,38 @@ export function readJournalForm(query: Record<string, unknown>, knownActions: Re
     const value = query[field];
     values[field] = typeof value === 'string' ? value.trim() : '';
     // A repeated key arrives as an array, which no field of this form sends.
-    if (value !== undefined && typeof value !== 'string') errors.push({ field: JOURNAL_FIELD_IDS[field], message: MESSAGES[field] });
+    if (value !== undefined && typeof value !== 'string') errors.push({ fieldId: JOURNAL_FIELD_IDS[field], message: MESSAGES[field] });
   }
 
   const apiQuery: Record<string, string> = { limit: String(DEFAULT_PAGE_SIZE) };
   for (const field of ['personId', 'partnerId', 'action', 'outcome'] as const) {
     const value = values[field];
-    if (value === '' || errors.some((error) => error.field === JOURNAL_FIELD_IDS[field])) continue;
+    if (value === '' || errors.some((error) => error.fieldId === JOURNAL_FIELD_IDS[field])) continue;
     const accepted = acceptedByApi({ [field]: value }) && (field !== 'action' || knownActions.has(value));
     if (accepted) apiQuery[field] = value;
-    else errors.push({ field: JOURNAL_FIELD_IDS[field], message: MESSAGES[field] });
+    else errors.push({ fieldId: JOURNAL_FIELD_IDS[field], message: MESSAGES[field] });
   }
 
   const from = readDay(values.from);
   const to = readDay(values.to);
-  if (from === null) errors.push({ field: JOURNAL_FIELD_IDS.from, message: MESSAGES.from });
-  if (to === null) errors.push({ field: JOURNAL_FIELD_IDS.to, message: MESSAGES.to });
-  if (from && to && isAfterDay(from, to)) errors.push({ field: JOURNAL_FIELD_IDS.to, message: MESSAGES.order });
+  if (from === null) errors.push({ fieldId: JOURNAL_FIELD_IDS.from, message: MESSAGES.from });
+  if (to === null) errors.push({ fieldId: JOURNAL_FIELD_IDS.to, message: MESSAGES.to });
+  if (from && to && isAfterDay(from, to)) errors.push({ fieldId: JOURNAL_FIELD_IDS.to, message: MESSAGES.order });
   // Shown again as AAAA-MM-JJ, the only value a date input keeps.
   if (from) values.from = formatCalendarDay(from);
   if (to) values.to = formatCalendarDay(to);
   if (from) apiQuery.from = parisMidnight(from).toISOString();
   if (to) apiQuery.to = parisMidnight(nextCalendarDay(to)).toISOString();
 
+  let linkError: string | null = null;
   const cursor = query.cursor;
   if (cursor !== undefined) {
     if (typeof cursor === 'string' && acceptedByApi({ cursor })) apiQuery.cursor = cursor;
-    else errors.push({ field: null, message: MESSAGES.cursor });
+    else linkError = MESSAGES.cursor;
   }
 
-  if (errors.length > 0) return { values, errors, query: null };
-  return { values, errors, query: parseJournalQuery(apiQuery) };
+  if (errors.length > 0 || linkError !== null) return { values, errors, linkError, query: null };
+  return { values, errors, linkError, query: parseJournalQuery(apiQuery) };
 }
 
 /** Returns the query string of the current filters, without the cursor, for the next page's link and the exports. */

@@ -22,6 +22,7 @@ const ACTOR_TYPE_LABELS: Readonly<Record<string, string>> = {
 export interface JournalView {
   values: JournalFormValues;
   errors: FieldError[];
+  linkError: string | null;
   page: JournalPage | null;
   /** Partners of the filter's list, by id, for their names. */
   partners: ReadonlyMap<string, string>;
@@ -39,6 +40,7 @@ export function journalPageHtml(view: JournalView): string {
     '<p>Le journal enregistre chaque décision sur des données personnelles, autorisée ou refusée. Votre recherche est elle-même enregistrée dans le journal.</p>',
     `<ul class="fr-links-group"><li><a class="fr-link" href="/dpo/export">Exporter le journal</a></li><li><a class="fr-link" href="/dpo/verification">Vérifier l'intégrité du journal</a></li></ul>`,
     errorSummaryHtml(view.errors),
+    view.linkError === null ? '' : `<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">Lien invalide</h2><p>${escapeHtml(view.linkError)}</p></div>`,
     filterFormHtml(view),
     resultsHtml(view),
   ].join('\n');
@@ -111,7 +113,7 @@ function filterFormHtml(view: JournalView): string {
 
 function resultsHtml(view: JournalView): string {
   const heading = '<h2 id="titre-resultats">Entrées</h2>';
-  if (view.page === null) return [heading, '<p>Corrigez les filtres pour afficher les entrées.</p>'].join('\n');
+  if (view.page === null) return [heading, `<p>${view.linkError === null ? 'Corrigez les filtres pour afficher les entrées.' : 'Relancez la recherche pour afficher les entrées.'}</p>`].join('\n');
   if (view.page.items.length === 0) return [heading, '<p>Aucune entrée ne correspond à ces filtres.</p>'].join('\n');
 
   const rows = view.page.items.map((item) => rowHtml(item, view.partners));

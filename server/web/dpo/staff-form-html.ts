@@ -1,10 +1,11 @@
 import { escapeHtml } from '../../identity/html-page.js';
+import { csrfField, errorSummary, type FieldError } from '../forms.js';
 
-/** One error of a submitted form: the id of the field it concerns (null for the whole form) and a French message that says how to fix it. */
-export interface FieldError {
-  field: string | null;
-  message: string;
-}
+export { errorFor, type FieldError } from '../forms.js';
+
+// The shared `textField` and `selectField` lack what the staff forms need
+// (date inputs, input modes, a select whose empty choice means "all"), so
+// these render the same DSFR markup with the same ids for hints and errors.
 
 /** An option of a select list. */
 export interface SelectOption {
@@ -22,37 +23,25 @@ interface FieldBase {
   error?: string | undefined;
 }
 
-/**
- * Lists a form's errors at its top, each linked to its field, so a screen
- * reader user hears them all and can jump to each one.
- */
-export function errorSummaryHtml(errors: readonly FieldError[], heading = 'Le formulaire contient des erreurs'): string {
-  if (errors.length === 0) return '';
-  const items = errors.map((error) =>
-    error.field === null ? `<li>${escapeHtml(error.message)}</li>` : `<li><a href="#${escapeHtml(error.field)}">${escapeHtml(error.message)}</a></li>`,
-  );
-  return [
-    '<div class="fr-alert fr-alert--error fr-mb-4w" role="alert" id="resume-erreurs">',
-    `<h2 class="fr-alert__title">${escapeHtml(heading)}</h2>`,
-    `<ul>${items.join('')}</ul>`,
-    '</div>',
-  ].join('\n');
+/** The shared error summary, as a string for the staff pages' bodies. */
+export function errorSummaryHtml(errors: readonly FieldError[]): string {
+  return errorSummary([...errors]).value;
 }
 
-/** Hidden field carrying the session's CSRF token, which `requireCsrf` checks. */
+/** The shared hidden CSRF field, as a string. */
 export function csrfFieldHtml(token: string): string {
-  return `<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`;
+  return csrfField(token).value;
 }
 
 /** A labelled text input with its hint and error tied to it by aria-describedby. */
-export function textInputHtml(field: FieldBase & { type?: string; autocomplete?: string; inputMode?: string; spellcheck?: boolean }): string {
+export function textInputHtml(field: FieldBase & { type?: 'text' | 'date'; autocomplete?: string; inputMode?: 'numeric'; spellcheck?: boolean }): string {
   const attributes = [
     `class="fr-input${field.error ? ' fr-input--error' : ''}"`,
     `type="${field.type ?? 'text'}"`,
     `id="${escapeHtml(field.id)}"`,
     `name="${escapeHtml(field.name)}"`,
     `value="${escapeHtml(field.value)}"`,
-    field.autocomplete ? `autocomplete="${field.autocomplete}"` : '',
+    field.autocomplete ? `autocomplete="${escapeHtml(field.autocomplete)}"` : '',
     field.inputMode ? `inputmode="${field.inputMode}"` : '',
     field.spellcheck === false ? 'spellcheck="false"' : '',
     describedBy(field),
@@ -90,18 +79,8 @@ export function selectHtml(field: FieldBase & { options: readonly SelectOption[]
   return group('fr-select-group', field, `<select ${attributes.join(' ')}>${options.join('')}</select>`);
 }
 
-/** Returns the error of `field` among `errors`, if any. */
-export function errorFor(errors: readonly FieldError[], field: string): string | undefined {
-  return errors.find((error) => error.field === field)?.message;
-}
-
-/** Prefixes a page title with « Erreur » when its form has errors, so the tab and the screen reader announce them first. */
-export function titleWithErrors(title: string, errors: readonly FieldError[]): string {
-  return errors.length > 0 ? `Erreur : ${title}` : title;
-}
-
 function describedBy(field: FieldBase): string {
-  const ids = [field.hint ? `${field.id}-aide` : '', field.error ? `${field.id}-erreur` : ''].filter(Boolean);
+  const ids = [field.hint ? `${field.id}-hint` : '', field.error ? `${field.id}-message` : ''].filter(Boolean);
   return ids.length > 0 ? `aria-describedby="${escapeHtml(ids.join(' '))}"` : '';
 }
 
@@ -110,10 +89,10 @@ function group(groupClass: string, field: FieldBase, control: string): string {
   return [
     `<div class="${groupClass}${field.error ? ` ${groupClass}--error` : ''}">`,
     `<label class="fr-label" for="${id}">${escapeHtml(field.label)}`,
-    field.hint ? `<span class="fr-hint-text" id="${id}-aide">${escapeHtml(field.hint)}</span>` : '',
+    field.hint ? `<span class="fr-hint-text" id="${id}-hint">${escapeHtml(field.hint)}</span>` : '',
     '</label>',
     control,
-    field.error ? `<p class="fr-error-text" id="${id}-erreur">${escapeHtml(field.error)}</p>` : '',
+    field.error ? `<p class="fr-error-text" id="${id}-message">${escapeHtml(field.error)}</p>` : '',
     '</div>',
   ].join('\n');
 }

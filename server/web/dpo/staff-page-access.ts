@@ -5,7 +5,7 @@ import { actorTypeFor } from '../../identity/oidc/account-roles.js';
 import { currentSession } from '../../identity/session.middleware.js';
 import type { SessionInfo } from '../../identity/session.types.js';
 import type { StaffActor } from '../../dpo/staff-access.js';
-import { sendErrorPage } from './staff-page.js';
+import { sendErrorPage } from '../page-errors.js';
 
 /** The signed-in staff member behind a page, once the role check passed. */
 export interface StaffPageAccess {
@@ -41,9 +41,9 @@ export async function checkStaffPage(
   const decision = decideStaffAction({ roles: session.roles, action });
   if (decision.effect === 'allow') return { session, actor };
 
-  // An audit failure throws audit_unavailable here, which pageRoute shows as its own page.
+  // An audit failure throws audit_unavailable here, which the routers' page error handler shows as its own page.
   if (recordDenial) await recordDenial(actor, decision.reason);
-  sendErrorPage(res, 'forbidden');
+  sendErrorPage(req, res, 'forbidden');
   return null;
 }
 
