@@ -65,7 +65,7 @@ describe('DPO pages in Chromium', () => {
     expect(await page.title()).toBe('Erreur – Journal d\'audit – Coffre');
     expect(await page.locator('[data-error-summary] li').count()).toBe(2);
     // coffre.js moves the focus to the summary, so it is read first.
-    expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary'))).toBe(true);
+    expect(await page.evaluate<boolean>("document.activeElement?.hasAttribute('data-error-summary') ?? false")).toBe(true);
     await expectNoAxeViolations(page);
   });
 

@@ -62,7 +62,7 @@ async function dpoPage(pathname: string): Promise<request.Response> {
   return response;
 }
 
-/** The cells of each row of the page's table. */
+/** Returns the cells of each row of the page's table. */
 function tableRows(html: string): string[][] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!));
@@ -257,7 +257,7 @@ describe('DPO verification page', () => {
 
 describe('DPO pages and document metadata', () => {
   it('never show a document title or file name', async () => {
-    // The metadata is real: Camille sees it in her own list.
+    // The metadata is real: Camille's own list returns it.
     const own = await request(vault.url).get('/api/v1/documents').set('Cookie', camille.cookie);
     expect(own.text).toContain(SECRET_TITLE);
     expect(own.text).toContain(SECRET_FILE_NAME);

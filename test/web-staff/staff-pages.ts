@@ -14,7 +14,7 @@ export function getPage(vault: TestVault, session: ClientSession | null, pathnam
 
 /**
  * POSTs a page form as a browser does: urlencoded fields, the session's
- * cookie, and its CSRF token in `_csrf` unless `csrf` says otherwise.
+ * cookie, and its CSRF token in `_csrf`, or the `csrf` option's value when given (null sends none).
  */
 export function postForm(
   vault: TestVault,

@@ -16,7 +16,7 @@ import { partnerListHtml } from './partner-list-page.js';
 import { EMPTY_PARTNER_FORM, partnerRegistrationHtml } from './partner-registration-page.js';
 import { statusConfirmationHtml, statusPageTitle, type StatusChange } from './partner-status-page.js';
 
-// Notices that a redirect after a change asks the partner's page to show.
+// Notices that the partner's page shows after the redirect that follows a change (`?fait=`).
 const DONE_NOTICES: Readonly<Record<string, PartnerNotice>> = {
   enregistre: { kind: 'success', title: 'Partenaire enregistré', text: 'Transmettez au partenaire son identifiant client ci-dessous : son logiciel en a besoin pour obtenir des jetons d\'accès.' },
   suspendu: { kind: 'success', title: 'Partenaire suspendu', text: 'Le partenaire ne peut plus rien lire ni demander, dès sa prochaine requête.' },
@@ -28,7 +28,7 @@ const DONE_NOTICES: Readonly<Record<string, PartnerNotice>> = {
  * role with the same policy as `/admin/v1/partners` and change the registry
  * through the same service, so each change has the same audit entry. Forms
  * post `application/x-www-form-urlencoded` with the session's CSRF token and
- * answer with a redirect (303) to the partner's page.
+ * return a redirect (303) to the partner's page.
  *
  * - `GET /admin`: links to the pages below.
  * - `GET /admin/partenaires`: the registry, newest first, by cursor.
@@ -103,7 +103,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
       if (!access) return;
       const partner = await readPartner(ctx.db, req.params.id as string);
       if (partner.status !== statusBefore(change)) {
-        // Nothing to confirm: the partner's page says where it stands.
+        // Nothing to confirm, so the partner's page shows its current status.
         res.redirect(303, partnerPath(partner.id));
         return;
       }
@@ -125,7 +125,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
         await changeStatus(ctx.db, adminActor(access), id);
       } catch (error) {
         if (!(error instanceof AppError) || (error.code !== 'partner_already_suspended' && error.code !== 'partner_already_active')) throw error;
-        // Another administrator changed it first: show where it stands, with the reason.
+        // Another administrator changed it first, so show its current status and why nothing changed.
         const partner = await readPartner(ctx.db, id);
         const notice: PartnerNotice = {
           kind: 'error',

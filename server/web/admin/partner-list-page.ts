@@ -40,7 +40,7 @@ export function partnerListHtml(page: PartnerPage): string {
   return parts.join('\n');
 }
 
-/** The partner's status as a badge, for the list and the partner's page. */
+/** Renders the partner's status as a badge, for the list and the partner's page. */
 export function statusBadgeHtml(partner: PartnerView): string {
   return partner.status === 'active'
     ? '<p class="fr-badge fr-badge--success fr-badge--no-icon">Actif</p>'

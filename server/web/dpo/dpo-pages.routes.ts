@@ -23,10 +23,10 @@ export const DPO_HOME_PATH = '/dpo';
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(Object.keys(ACTION_LABELS));
 
 /**
- * Builds the DPO's web pages. Each one checks the role as its API route
- * does, with the same policy (`decideStaffAction`) and the same audit entry
- * for a refusal, and reads the log through the same services, so a page
- * search is recorded exactly like an API search.
+ * Builds the DPO's web pages. Each one checks the role with the same policy
+ * (`decideStaffAction`) and the same audit entry for a refusal as its API
+ * route. It reads the log through the same services, so a page search is
+ * recorded exactly like an API search.
  *
  * - `GET /dpo`: links to the pages below.
  * - `GET /dpo/journal`: the filter form and one page of entries.
@@ -36,7 +36,7 @@ const KNOWN_ACTIONS: ReadonlySet<string> = new Set(Object.keys(ACTION_LABELS));
 export function dpoPageRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  const recordRefusal = (action: StaffAuditEvent['action']) => (actor: StaffActor, reason: string) =>
+  const recordDenial = (action: StaffAuditEvent['action']) => (actor: StaffActor, reason: string) =>
     ctx.db.transaction().execute((trx) => appendStaffAudit(trx, actor, { action, outcome: 'deny', reason, subjectId: null, partnerId: null }));
 
   router.get(DPO_HOME_PATH, async (req, res) => {
@@ -46,7 +46,7 @@ export function dpoPageRoutes(ctx: AppContext): Router {
   });
 
   router.get(JOURNAL_PAGE_PATH, async (req, res) => {
-    const access = await checkStaffPage(req, res, 'audit.read', recordRefusal('audit.search'));
+    const access = await checkStaffPage(req, res, 'audit.read', recordDenial('audit.search'));
     if (!access) return;
 
     const form = readJournalForm(req.query as Record<string, unknown>, KNOWN_ACTIONS);
@@ -64,7 +64,7 @@ export function dpoPageRoutes(ctx: AppContext): Router {
   });
 
   router.get(EXPORT_PAGE_PATH, async (req, res) => {
-    const access = await checkStaffPage(req, res, 'audit.export', recordRefusal('audit.export'));
+    const access = await checkStaffPage(req, res, 'audit.export', recordDenial('audit.export'));
     if (!access) return;
 
     const headSeq = await findHeadSeq(ctx.db);

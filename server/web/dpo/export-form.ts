@@ -16,8 +16,8 @@ export const EXPORT_FIELD_IDS = { fromSeq: 'export-debut', toSeq: 'export-fin' }
 /**
  * Reads the export form: a contiguous range of entry numbers, the whole
  * journal by default. Each number goes through the API's own validation
- * (`parseExportQuery`); the range must also end at or before the head,
- * which the API would otherwise reject or shorten.
+ * (`parseExportQuery`). The range must also end at or before the head,
+ * because the API would otherwise reject or shorten it.
  */
 export function readExportForm(query: Record<string, unknown>, headSeq: number): ExportForm {
   const values = { fromSeq: text(query.fromSeq), toSeq: text(query.toSeq) };

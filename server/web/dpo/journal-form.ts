@@ -19,7 +19,7 @@ export interface JournalFormValues {
 export interface JournalForm {
   values: JournalFormValues;
   errors: FieldError[];
-  /** Set when the page link's cursor is invalid; no field of the form holds it. */
+  /** Message for an invalid cursor in the page link, which no field of the form contains. */
   linkError: string | null;
   /** The API's query, set only when there are no errors. */
   query: JournalQuery | null;

@@ -18,7 +18,7 @@ const ACTOR_TYPE_LABELS: Readonly<Record<string, string>> = {
   unknown: 'Inconnu',
 };
 
-/** What the journal page shows: the form as typed, its errors, and the page of entries when the search ran. */
+/** Content of the journal page: the form as typed, its errors, and the page of entries when the search ran. */
 export interface JournalView {
   values: JournalFormValues;
   errors: FieldError[];

@@ -23,17 +23,17 @@ interface FieldBase {
   error?: string | undefined;
 }
 
-/** The shared error summary, as a string for the staff pages' bodies. */
+/** Renders the shared error summary as a string, for the staff pages' bodies. */
 export function errorSummaryHtml(errors: readonly FieldError[]): string {
   return errorSummary([...errors]).value;
 }
 
-/** The shared hidden CSRF field, as a string. */
+/** Renders the shared hidden CSRF field as a string. */
 export function csrfFieldHtml(token: string): string {
   return csrfField(token).value;
 }
 
-/** A labelled text input with its hint and error tied to it by aria-describedby. */
+/** Renders a labelled text input with its hint and error tied to it by aria-describedby. */
 export function textInputHtml(field: FieldBase & { type?: 'text' | 'date'; autocomplete?: string; inputMode?: 'numeric'; spellcheck?: boolean }): string {
   const attributes = [
     `class="fr-input${field.error ? ' fr-input--error' : ''}"`,
@@ -50,7 +50,7 @@ export function textInputHtml(field: FieldBase & { type?: 'text' | 'date'; autoc
   return group('fr-input-group', field, `<input ${attributes.join(' ')}>`);
 }
 
-/** A labelled multi-line input, for pasted JSON. */
+/** Renders a labelled multi-line input, for pasted JSON. */
 export function textareaHtml(field: FieldBase & { rows?: number }): string {
   const attributes = [
     `class="fr-input${field.error ? ' fr-input--error' : ''}"`,
@@ -64,7 +64,7 @@ export function textareaHtml(field: FieldBase & { rows?: number }): string {
   return group('fr-input-group', field, `<textarea ${attributes.join(' ')}>${escapeHtml(field.value)}</textarea>`);
 }
 
-/** A labelled select list; the option whose value equals `value` is selected. */
+/** Renders a labelled select list with the option whose value equals `value` selected. */
 export function selectHtml(field: FieldBase & { options: readonly SelectOption[] }): string {
   const options = field.options.map(
     (option) => `<option value="${escapeHtml(option.value)}"${option.value === field.value ? ' selected' : ''}>${escapeHtml(option.label)}</option>`,

@@ -14,10 +14,10 @@ export interface StaffPageAccess {
 }
 
 /**
- * Checks that a staff page may be shown, as the matching API route does:
- * no session redirects to the sign-in with a return to this page, and a
- * role that `decideStaffAction` denies gets the French 403 page, after
- * `recordDenial` (when given) recorded the refusal the way the API does.
+ * Checks that a staff page may be shown, as the matching API route does.
+ * Without a session it redirects to the sign-in, which returns to this page.
+ * A role that `decideStaffAction` denies gets the French 403 page, after
+ * `recordDenial` (when given) recorded the refusal as the API does.
  * Returns null when the response is already sent.
  */
 export async function checkStaffPage(

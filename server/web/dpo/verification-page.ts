@@ -6,7 +6,7 @@ import { formatParisTime } from './paris-time.js';
 /** Path of the DPO's verification page. */
 export const VERIFICATION_PAGE_PATH = '/dpo/verification';
 
-/** What each kind of verification failure means, in the DPO's words. */
+/** Meaning of each kind of verification failure, in the DPO's words. */
 const FAILURE_LABELS: Readonly<Record<VerificationFailureKind, string>> = {
   hash_mismatch: 'Empreinte différente : une entrée a été modifiée, insérée ou déplacée.',
   sequence_gap: 'Entrée manquante : une entrée a été supprimée.',
