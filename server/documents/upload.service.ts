@@ -19,7 +19,7 @@ import { completeDocument, insertChunks, insertDocument } from './document.repos
 import type { DocumentView } from './document.types.js';
 import { DEFAULT_EXTENSION, SIGNATURE_BYTES, detectMediaType, type MediaType } from './media-type.js';
 import { UploadAbortedError } from './upload-aborted-error.js';
-import { defaultTitle, fileTooLarge } from './upload-fields.js';
+import { defaultTitle, fileTooLarge, type UploadFields } from './upload-fields.js';
 import { readUploadForm, type UploadForm } from './upload-form.js';
 
 // Chunks per INSERT: 16 chunks of 64 KiB keep about 1 MiB in memory and
@@ -44,8 +44,10 @@ interface AcceptedFile {
  * ends with the audit entry: a refused, failed or aborted upload leaves no
  * row, chunk or key, and its denial is recorded in a transaction of its own.
  * Throws AppError for a refusal and UploadAbortedError when the client left.
+ * `received.fields`, when given, is set to the form's text fields as they
+ * arrive, so a page can show the person's values again after a refusal.
  */
-export async function uploadDocument(ctx: AppContext, actor: RequestActor, req: Request): Promise<DocumentView> {
+export async function uploadDocument(ctx: AppContext, actor: RequestActor, req: Request, received?: { fields?: UploadFields }): Promise<DocumentView> {
   const decision = decideOwnerDocumentCollectionAccess({ actor });
   if (decision.effect === 'deny') {
     req.resume();
@@ -54,6 +56,7 @@ export async function uploadDocument(ctx: AppContext, actor: RequestActor, req: 
   }
 
   const form = readUploadForm(req, { maxFileBytes: ctx.config.maxUploadBytes });
+  if (received) received.fields = form.fields;
   try {
     const file = await acceptFile(form);
     const userKey = await loadUserKey(ctx.db, ctx.keys, actor.accountId);

@@ -106,8 +106,11 @@ export function requireCsrf(ctx: AppContext): RequestHandler {
     const session = currentSession(res);
     if (!session) return next();
 
+    // Under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` with
+    // a same-site form, so only another real origin is rejected; the token
+    // below is required in every case.
     const origin = req.get('origin');
-    if (origin !== undefined && origin !== expectedOrigin) return next(new AppError('origin_mismatch'));
+    if (origin !== undefined && origin !== 'null' && origin !== expectedOrigin) return next(new AppError('origin_mismatch'));
 
     const offered = req.get('x-csrf-token') ?? (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined);
     if (!offered || !constantTimeEqual(offered, session.csrfToken)) return next(new AppError('csrf_failed'));

@@ -28,8 +28,11 @@ export function requireFormCsrf(ctx: AppContext): RequestHandler {
     const session = currentSession(res);
     if (!session) return next();
 
+    // Under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` with
+    // a form, so only another real origin is rejected; the token below is
+    // checked in every case.
     const origin = req.get('origin');
-    if (origin !== undefined && origin !== expectedOrigin) return next(new AppError('origin_mismatch'));
+    if (origin !== undefined && origin !== 'null' && origin !== expectedOrigin) return next(new AppError('origin_mismatch'));
 
     const fromBody = typeof req.body?._csrf === 'string' ? (req.body._csrf as string) : undefined;
     const fromQuery = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;

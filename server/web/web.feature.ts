@@ -2,6 +2,10 @@ import type { AppContext } from '../context.js';
 import type { Feature } from '../feature.js';
 import { homeRoutes } from './home.routes.js';
 import { pageErrorHandler } from './page-errors.js';
+import { accessRequestPageRoutes } from './person/access-request.routes.js';
+import { documentPageRoutes } from './person/document.routes.js';
+import { historyPageRoutes } from './person/history.routes.js';
+import { sharePageRoutes } from './person/share.routes.js';
 import { staticRoutes } from './static.routes.js';
 
 /**
@@ -10,7 +14,13 @@ import { staticRoutes } from './static.routes.js';
  * ending with the HTML error handler.
  */
 export function createWebFeature(ctx: AppContext): Feature {
-  const pages = [homeRoutes({ devProvider: ctx.config.oidc.devProvider })];
+  const pages = [
+    homeRoutes({ devProvider: ctx.config.oidc.devProvider }),
+    documentPageRoutes(ctx),
+    sharePageRoutes(ctx),
+    accessRequestPageRoutes(ctx),
+    historyPageRoutes(ctx),
+  ];
   for (const router of pages) router.use(pageErrorHandler);
   return {
     early: [{ path: '/', handler: staticRoutes() }],

@@ -53,7 +53,12 @@ describe('home page in Chromium', () => {
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForLoadState('load');
+    // The development provider asks whether to end its own session too.
+    await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);
+    await page.goto(`${vault.url}/`);
+    expect(await page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).count()).toBe(1);
     await page.close();
   });
 });

@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 /**
  * Signs a fictional account in through the real pages: the home page's
@@ -10,5 +9,5 @@ export async function signInInBrowser(page: Page, vaultUrl: string, account: 'ca
   await page.getByRole('link', { name: /S'identifier avec/ }).click();
   await page.locator(`button[name="account"][value="${account}"]`).click();
   await page.waitForURL(`${vaultUrl}/`);
-  await expect.poll(() => page.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(1);
+  await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
 }
