@@ -55,10 +55,10 @@ describe('administrator pages in Chromium', () => {
 
   /** Presses Enter to send a form and waits for the page that the POST returns or redirects to. */
   async function submitWithEnter(): Promise<void> {
-    const posted = page.waitForResponse((response) => response.request().method() === 'POST');
+    // Armed before the key press, so the load of the new document is the one awaited.
+    const loaded = page.waitForEvent('load');
     await page.keyboard.press('Enter');
-    await posted;
-    await page.waitForLoadState('load');
+    await loaded;
   }
 
   // The sign-in helper polls with expect, which runs inside a test only.
@@ -144,6 +144,16 @@ describe('administrator pages in Chromium', () => {
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Réactiver le partenaire' }).click();
     await page.waitForURL(`${vault.url}/admin/partenaires/${id}?fait=reactive`);
+  });
+
+  it('pages fit 320 px wide', async () => {
+    const id = await partnerId('Mission locale du Clavier');
+    await page.setViewportSize({ width: 320, height: 800 });
+    for (const pathname of ['/admin', '/admin/partenaires', '/admin/partenaires/nouveau', `/admin/partenaires/${id}`, `/admin/partenaires/${id}/suspendre`]) {
+      await open(pathname);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), pathname).toBeLessThanOrEqual(320);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('error page for an unknown partner', async () => {

@@ -106,6 +106,15 @@ describe('DPO pages in Chromium', () => {
     await expectNoAxeViolations(page);
   });
 
+  it('pages fit 320 px wide', async () => {
+    await page.setViewportSize({ width: 320, height: 800 });
+    for (const pathname of ['/dpo', '/dpo/journal', '/dpo/export', '/dpo/verification']) {
+      await open(pathname);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), pathname).toBeLessThanOrEqual(320);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('refusal page for a person', async () => {
     // A fresh start, without the DPO's session at the vault or at the provider.
     await browser.context.clearCookies();

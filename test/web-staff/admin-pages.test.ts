@@ -32,7 +32,7 @@ describe('partner list page', () => {
     expect(response.status).toBe(200);
     expect(response.text).toContain('Cap emploi de Nulle-Part</a>');
     expect(response.text).toContain('<td>Organisme de formation</td>');
-    expect(response.text).toContain('Suspendre<span class="fr-sr-only"> CFA des Essais</span>');
+    expect(response.text).toContain('aria-label="Suspendre CFA des Essais">Suspendre</a>');
   });
 
   it('shows an HTML error for a forged cursor', async () => {
@@ -65,11 +65,13 @@ describe('partner registration form', () => {
 
     const page = await getPage(vault, admin, response.headers.location!);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Partenaire enregistré');
-    expect(page.text).toContain('<dd>73282932000074</dd>');
-    expect(page.text).toContain('<code>cle-essai-1</code>');
+    // Long values may wrap at <wbr>, which adds no text.
+    const text = page.text.replaceAll('<wbr>', '');
+    expect(text).toContain('Partenaire enregistré');
+    expect(text).toContain('<dd>73282932000074</dd>');
+    expect(text).toContain('<code>cle-essai-1</code>');
     const [row] = await superuserQuery<{ client_id: string }>(vault, 'select client_id from partners where id = $1', [id]);
-    expect(page.text).toContain(`<code>${row!.client_id}</code>`);
+    expect(text).toContain(`<code>${row!.client_id}</code>`);
   });
 
   it('shows every invalid field and registers nothing', async () => {

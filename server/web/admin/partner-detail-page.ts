@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../identity/html-page.js';
 import type { PartnerView } from '../../partners/partner-view.js';
+import { breakableHtml } from '../dpo/breakable-text.js';
 import { formatParisTime } from '../dpo/paris-time.js';
 import { PARTNER_LIST_PATH, partnerStatusPath } from './admin-paths.js';
 import { statusBadgeHtml } from './partner-list-page.js';
@@ -34,17 +35,17 @@ export function partnerDetailHtml(partner: PartnerView, notice?: PartnerNotice):
     '<dl>',
     fact('Type', escapeHtml(PARTNER_KIND_LABELS[partner.kind])),
     fact('SIRET', partner.siret === null ? 'non renseigné' : escapeHtml(partner.siret)),
-    fact('Identifiant client (client_id)', `<code>${escapeHtml(partner.clientId)}</code>`),
+    fact('Identifiant client (client_id)', `<code>${breakableHtml(partner.clientId)}</code>`),
     fact('Enregistré le', `<time datetime="${escapeHtml(partner.createdAt)}">${escapeHtml(formatParisTime(partner.createdAt))}</time>`),
     partner.suspendedAt === null ? '' : fact('Suspendu le', `<time datetime="${escapeHtml(partner.suspendedAt)}">${escapeHtml(formatParisTime(partner.suspendedAt))}</time>`),
     '</dl>',
     '<p>Le logiciel du partenaire s\'authentifie avec cet identifiant client et une assertion signée par l\'une des clés ci-dessous.</p>',
     '<h2>Clés publiques de signature</h2>',
-    '<div class="fr-table">',
+    '<div class="fr-table coffre-table-wrapper" tabindex="0" role="region" aria-label="Clés publiques, tableau défilant">',
     '<table>',
     '<caption>Clés enregistrées pour ce partenaire</caption>',
     '<thead><tr><th scope="col">Identifiant de clé (kid)</th><th scope="col">Algorithme</th></tr></thead>',
-    `<tbody>${partner.keys.map((key) => `<tr><td><code>${escapeHtml(key.kid)}</code></td><td>${escapeHtml(key.alg)}</td></tr>`).join('')}</tbody>`,
+    `<tbody>${partner.keys.map((key) => `<tr><td><code>${breakableHtml(key.kid)}</code></td><td>${escapeHtml(key.alg)}</td></tr>`).join('')}</tbody>`,
     '</table>',
     '</div>',
     '<h2>Accès du partenaire</h2>',

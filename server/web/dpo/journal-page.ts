@@ -119,7 +119,7 @@ function resultsHtml(view: JournalView): string {
   const rows = view.page.items.map((item) => rowHtml(item, view.partners));
   const parts = [
     heading,
-    '<div class="fr-table fr-table--no-caption">',
+    '<div class="fr-table coffre-table-wrapper" tabindex="0" role="region" aria-label="Entrées du journal, tableau défilant">',
     '<table>',
     `<caption>Entrées du journal, de la plus récente à la plus ancienne (${view.page.items.length} sur cette page)</caption>`,
     '<thead><tr><th scope="col">N°</th><th scope="col">Date et heure</th><th scope="col">Action</th><th scope="col">Résultat</th><th scope="col">Motif</th><th scope="col">Acteur</th><th scope="col">Personne concernée</th><th scope="col">Partenaire</th><th scope="col">Ressource</th></tr></thead>',

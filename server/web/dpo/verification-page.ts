@@ -1,6 +1,7 @@
 import type { VerificationFailureKind } from '../../../audit/verification-report.js';
 import type { VerificationView } from '../../audit/audit-verification.service.js';
 import { escapeHtml } from '../../identity/html-page.js';
+import { breakableHtml } from './breakable-text.js';
 import { formatParisTime } from './paris-time.js';
 
 /** Path of the DPO's verification page. */
@@ -46,7 +47,7 @@ export function verificationPageHtml(view: VerificationView): string {
   parts.push('<h2>Ce qui a été vérifié</h2>', '<dl class="coffre-facts">');
   parts.push(fact('Entrées vérifiées', String(view.entriesChecked)));
   parts.push(fact('Points de contrôle vérifiés', String(view.checkpointsChecked)));
-  parts.push(fact('Dernière entrée vérifiée', view.head === null ? 'aucune : le journal est vide' : `n° ${view.head.seq}, empreinte <code>${escapeHtml(view.head.hash)}</code>`));
+  parts.push(fact('Dernière entrée vérifiée', view.head === null ? 'aucune : le journal est vide' : `n° ${view.head.seq}, empreinte <code>${breakableHtml(view.head.hash)}</code>`));
   if (!view.valid && view.failure) parts.push(fact('Type d\'anomalie', `<code>${escapeHtml(view.failure.kind)}</code>`));
   parts.push('</dl>');
 
@@ -59,8 +60,8 @@ export function verificationPageHtml(view: VerificationView): string {
       '<dl class="coffre-facts">',
       fact('Entrée signée', `n° ${checkpoint.seq}`),
       fact('Date de signature', `<time datetime="${escapeHtml(checkpoint.time)}">${escapeHtml(formatParisTime(checkpoint.time))}</time>`),
-      fact('Empreinte signée', `<code>${escapeHtml(checkpoint.headHash)}</code>`),
-      fact('Clé de signature', `<code>${escapeHtml(checkpoint.keyId)}</code>`),
+      fact('Empreinte signée', `<code>${breakableHtml(checkpoint.headHash)}</code>`),
+      fact('Clé de signature', `<code>${breakableHtml(checkpoint.keyId)}</code>`),
       '</dl>',
     );
   }
