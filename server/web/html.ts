@@ -1,6 +1,9 @@
-import { escapeHtml } from '../identity/html-page.js';
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export { escapeHtml };
+/** Escapes text for an HTML element body or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
+}
 
 /** HTML that is already safe to send: built by `html` or by trusted code. */
 export class SafeHtml {

@@ -37,7 +37,11 @@ export interface PageOptions {
   nav?: readonly NavItem[];
   /** Path of the current page, so its navigation link gets `aria-current="page"`. */
   currentPath?: string;
-  /** Page language; French unless the page was written in English. */
+  /**
+   * Language of `main`; French unless the page was written in English.
+   * NOTE: the header, navigation and footer are always in French, so an
+   * English page mixes both languages there.
+   */
   lang?: 'fr' | 'en';
   /** Set when the page shows form errors: the title starts with "Erreur" so that screen readers announce it first. */
   hasErrors?: boolean;
@@ -54,7 +58,7 @@ export function renderPage(options: PageOptions): string {
   const nav = options.nav ?? (options.session?.roles.includes('person') ? PERSON_NAV : []);
   const title = `${options.hasErrors ? 'Erreur – ' : ''}${options.title} – Coffre`;
   return html`<!DOCTYPE html>
-<html lang="${options.lang ?? 'fr'}" data-fr-scheme="light"${findDsfrAssets() ? '' : html` class="coffre-no-dsfr"`}>
+<html lang="${options.lang ?? 'fr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -62,7 +66,7 @@ export function renderPage(options: PageOptions): string {
 ${stylesheets()}
 <script src="${ASSETS_PATH}/coffre.js" defer></script>
 </head>
-<body>
+<body${findDsfrAssets() ? '' : html` class="coffre-no-dsfr"`}>
 ${skipLinks(nav.length > 0)}
 ${header(options.session)}
 ${navigation(nav, options.currentPath)}

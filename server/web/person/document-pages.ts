@@ -35,7 +35,7 @@ function documentItem(document: DocumentView): SafeHtml {
 <h3 class="fr-card__title">${document.title}</h3>
 <p>Ajouté le ${formatDay(document.createdAt)}</p>
 <p class="coffre-actions">
-<a class="fr-link fr-link--download" href="/api/v1/documents/${document.id}/content">Télécharger<span class="fr-sr-only"> ${document.title}</span> <span class="fr-link__detail">${type}, ${formatSize(document.sizeBytes)}</span></a>
+<a class="fr-link fr-link--download" href="/api/v1/documents/${document.id}/content">Télécharger<span class="fr-sr-only"> ${document.title}</span> (${type}, ${formatSize(document.sizeBytes)})</a>
 <a class="fr-link" href="/documents/${document.id}/supprimer">Supprimer<span class="fr-sr-only"> ${document.title}</span></a>
 </p>
 </li>\n`;

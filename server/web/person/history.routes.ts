@@ -30,7 +30,7 @@ export function historyPageRoutes(ctx: AppContext): Router {
 function historyPage(items: readonly HistoryItem[], nextCursor: string | null, olderPage: boolean): SafeHtml {
   return html`<h1>Historique des accès</h1>
 <p>Chaque fois qu'un partenaire consulte vos documents, ou essaie sans en avoir le droit, c'est noté ici. Vos propres partages y figurent aussi.</p>
-<p><a class="fr-link fr-link--download" href="/api/v1/access-history.csv" download>Télécharger tout l'historique <span class="fr-link__detail">CSV, lisible avec un tableur</span></a></p>
+<p><a class="fr-link fr-link--download" href="/api/v1/access-history.csv" download>Télécharger tout l'historique (fichier CSV, lisible avec un tableur)</a></p>
 ${items.length === 0 ? html`<p>${olderPage ? 'Aucun événement plus ancien.' : 'Aucun accès à vos documents pour le moment.'}</p>` : historyTable(items)}
 ${nextCursor ? html`<p><a class="fr-link" href="/historique?suite=${encodeURIComponent(nextCursor)}">Voir les événements plus anciens</a></p>` : ''}`;
 }
