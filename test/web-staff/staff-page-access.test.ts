@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { superuserQuery } from '../documents/document-api.js';
 import { signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestVault, type TestVault } from '../support/test-vault.js';
 import { countAudit, getPage, headingLevels, pageTitle, partnerIdByName, postForm } from './staff-pages.js';
@@ -67,6 +70,18 @@ describe('staff pages access matrix', () => {
     const response = await getPage(vault, null, '/dpo/journal?outcome=deny');
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe('/auth/login?returnTo=%2Fdpo%2Fjournal%3Foutcome%3Ddeny');
+  });
+
+  it('records an expired session, then redirects', async () => {
+    const stale = await signIn(vault, 'dpo');
+    // Only this session: the file's other DPO session shares its account.
+    const idHash = createHash('sha256').update(stale.cookie.split('=')[1]!, 'utf8').digest();
+    await superuserQuery(vault, "update sessions set last_seen_at = now() - interval '2 hours' where id_hash = $1", [idHash]);
+    const before = await countAudit(vault, 'auth.session', 'deny');
+    const response = await getPage(vault, stale, '/dpo/journal');
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe('/auth/login?returnTo=%2Fdpo%2Fjournal');
+    expect(await countAudit(vault, 'auth.session', 'deny')).toBe(before + 1);
   });
 
   it('shows refusals as a French HTML page', async () => {

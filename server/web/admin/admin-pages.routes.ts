@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors/app-error.js';
+import { logger } from '../../logging/logger.js';
 import type { PartnerAdminActor } from '../../partners/partner-audit.js';
 import { listPartnerPage, reactivatePartner, readPartner, registerPartner, suspendPartner } from '../../partners/partner-admin.service.js';
 import { parsePartnerListQuery } from '../../partners/partner-list-query.js';
@@ -126,6 +127,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
       } catch (error) {
         if (!(error instanceof AppError) || (error.code !== 'partner_already_suspended' && error.code !== 'partner_already_active')) throw error;
         // Another administrator changed it first, so show its current status and why nothing changed.
+        logger.info('partner status unchanged', { requestId: access.actor.requestId, partnerId: id, code: error.code });
         const partner = await readPartner(ctx.db, id);
         const notice: PartnerNotice = {
           kind: 'error',

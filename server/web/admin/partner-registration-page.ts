@@ -58,10 +58,10 @@ export function partnerRegistrationHtml(values: PartnerFormValues, errors: Field
       error: errorFor(errors, PARTNER_FIELD_IDS.jwks),
       rows: 10,
     }),
-    '<ul class="fr-btns-group fr-btns-group--inline-md">',
-    '<li><button class="fr-btn" type="submit">Enregistrer le partenaire</button></li>',
-    `<li><a class="fr-btn fr-btn--secondary" href="${PARTNER_LIST_PATH}">Annuler</a></li>`,
-    '</ul>',
+    '<p class="coffre-actions">',
+    '<button class="fr-btn" type="submit">Enregistrer le partenaire</button>',
+    `<a class="fr-btn fr-btn--secondary" href="${PARTNER_LIST_PATH}">Annuler</a>`,
+    '</p>',
     '</form>',
   ].join('\n');
 }

@@ -30,10 +30,10 @@ export function statusConfirmationHtml(partner: PartnerView, change: StatusChang
     ...effect,
     `<form method="post" action="${partnerStatusPath(partner.id, change)}">`,
     csrfFieldHtml(csrfToken),
-    '<ul class="fr-btns-group fr-btns-group--inline-md">',
-    `<li><button class="fr-btn" type="submit">${change === 'suspend' ? 'Suspendre le partenaire' : 'Réactiver le partenaire'}</button></li>`,
-    `<li><a class="fr-btn fr-btn--secondary" href="${partnerPath(partner.id)}">Annuler</a></li>`,
-    '</ul>',
+    '<p class="coffre-actions">',
+    `<button class="fr-btn" type="submit">${change === 'suspend' ? 'Suspendre le partenaire' : 'Réactiver le partenaire'}</button>`,
+    `<a class="fr-btn fr-btn--secondary" href="${partnerPath(partner.id)}">Annuler</a>`,
+    '</p>',
     '</form>',
   ].join('\n');
 }

@@ -103,10 +103,10 @@ function filterFormHtml(view: JournalView): string {
       value: values.to,
       error: errorFor(errors, JOURNAL_FIELD_IDS.to),
     }),
-    '<ul class="fr-btns-group fr-btns-group--inline-md">',
-    '<li><button class="fr-btn" type="submit">Rechercher</button></li>',
-    `<li><a class="fr-btn fr-btn--secondary" href="${JOURNAL_PAGE_PATH}">Effacer les filtres</a></li>`,
-    '</ul>',
+    '<p class="coffre-actions">',
+    '<button class="fr-btn" type="submit">Rechercher</button>',
+    `<a class="fr-btn fr-btn--secondary" href="${JOURNAL_PAGE_PATH}">Effacer les filtres</a>`,
+    '</p>',
     '</form>',
   ].join('\n');
 }

@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 
 import { decideStaffAction, type StaffAction } from '../../../policies/staff.policy.js';
 import { actorTypeFor } from '../../identity/oidc/account-roles.js';
-import { currentSession } from '../../identity/session.middleware.js';
+import { AppError } from '../../errors/app-error.js';
+import { currentSession, requireSession } from '../../identity/session.middleware.js';
 import type { SessionInfo } from '../../identity/session.types.js';
 import type { StaffActor } from '../../dpo/staff-access.js';
 import { sendErrorPage } from '../page-errors.js';
@@ -28,6 +29,7 @@ export async function checkStaffPage(
 ): Promise<StaffPageAccess | null> {
   const session = currentSession(res);
   if (!session) {
+    if (res.locals.sessionExpired) await recordExpiredSession(req, res);
     redirectToSignIn(req, res);
     return null;
   }
@@ -45,6 +47,18 @@ export async function checkStaffPage(
   if (recordDenial) await recordDenial(actor, decision.reason);
   sendErrorPage(req, res, 'forbidden');
   return null;
+}
+
+/**
+ * Records a request with an expired session as the API does (`auth.session`,
+ * denied, actor unknown) by running `requireSession`, which appends that
+ * entry. Throws `audit_unavailable` when the entry cannot be written.
+ */
+async function recordExpiredSession(req: Request, res: Response): Promise<void> {
+  const refusal = await new Promise<unknown>((resolve) => {
+    void requireSession(req, res, resolve);
+  });
+  if (refusal instanceof AppError && refusal.code === 'audit_unavailable') throw refusal;
 }
 
 /**
