@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the vault finds the DSFR's built files, and the URL prefix it serves them under. */
+/** Location of the DSFR's built files on disk, and the URL prefix they are served under. */
 export interface DsfrAssets {
   /** Folder of the package's `dist` files on disk. */
   distDir: string;

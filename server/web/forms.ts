@@ -18,7 +18,7 @@ export const parseForm: RequestHandler = express.urlencoded({ extended: false, l
  * the browser sends one, must be the vault's, and the `_csrf` value must be
  * the session's CSRF token. Urlencoded forms carry `_csrf` in the body.
  * Multipart forms carry it in the action URL's query, because their body is
- * streamed to the upload service after this check; the request log records
+ * streamed to the upload service after this check. The request log records
  * the route template only, so the token does not reach the logs.
  * Without a session it passes, and the route's `requireSession` refuses.
  */
@@ -56,7 +56,7 @@ export function formValues(body: unknown, name: string): string[] {
   return [];
 }
 
-/** The hidden CSRF field that every page form posting with a session carries. */
+/** Renders the hidden CSRF field that every page form posting with a session carries. */
 export function csrfField(csrfToken: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${csrfToken}">`;
 }
@@ -76,8 +76,8 @@ export function errorFor(errors: FormErrors, fieldId: string): string | undefine
 }
 
 /**
- * Renders the DSFR error summary that opens a refused form: its title says
- * how many fields to fix, and each message links to its field. coffre.js
+ * Renders the DSFR error summary that opens a refused form: its title gives
+ * the number of fields to fix, and each message links to its field. coffre.js
  * moves the focus here on load; without JavaScript the page title starts
  * with "Erreur" (see `PageOptions.hasErrors`).
  */

@@ -19,7 +19,7 @@ export const PERSON_NAV: readonly NavItem[] = Object.freeze([
   { href: '/historique', label: 'Historique des accès' },
 ]);
 
-/** What `renderPage` needs to build a whole page. */
+/** Options of `renderPage`. */
 export interface PageOptions {
   /**
    * Title of this page alone, unique across the site, such as "Mes documents".

@@ -11,10 +11,10 @@ const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'asse
 export const ASSETS_PATH = '/assets';
 
 /**
- * Serves the page assets from the vault itself, never from a CDN: the DSFR's
- * `dist` files under a versioned path with a one-year immutable cache, and
- * the vault's own stylesheet and scripts with a one-hour cache, because their
- * path carries no version.
+ * Serves the page assets from the vault itself, never from a CDN. The DSFR's
+ * `dist` files get a versioned path and a one-year immutable cache. The
+ * vault's own stylesheet and scripts get a one-hour cache, because their path
+ * carries no version.
  */
 export function staticRoutes(): Router {
   const router = Router();

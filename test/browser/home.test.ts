@@ -37,6 +37,25 @@ describe('home page in Chromium', () => {
     await page.close();
   });
 
+  it('session expiry warning in a live region', async () => {
+    const page = await browser.context.newPage();
+    await page.clock.install();
+    await signInInBrowser(page, vault.url, 'dominique');
+    await page.goto(`${vault.url}/documents`);
+    const warning = page.locator('#session-warning');
+    expect(await warning.getAttribute('aria-live')).toBe('polite');
+    expect(await warning.textContent()).toBe('');
+
+    // The idle limit is 30 minutes; the warning comes 5 minutes before it.
+    await page.clock.fastForward('24:00');
+    expect(await warning.textContent()).toBe('');
+    await page.clock.fastForward('01:30');
+    expect(await warning.textContent()).toMatch(/^Votre session se ferme à \d{2}:\d{2}\. Pour rester connecté/);
+    await page.clock.fastForward('05:00');
+    expect(await warning.textContent()).toBe('Votre session est fermée. Identifiez-vous à nouveau pour continuer.');
+    await page.close();
+  });
+
   it('signed in: navigation, expiry time, sign-out', async () => {
     const page = await browser.context.newPage();
     const scriptErrors: string[] = [];
@@ -53,7 +72,7 @@ describe('home page in Chromium', () => {
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForLoadState('load');
-    // The development provider asks whether to end its own session too.
+    // The development provider offers to end its own session too.
     await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
     await page.waitForLoadState('load');
     expect(await page.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);

@@ -11,7 +11,7 @@ import { tabToId, tabToText } from './support/keyboard.js';
 // or a radio group, as browsers expect. Nothing is clicked. The one
 // non-keyboard action is choosing the file, because the system's file
 // dialog is outside the page: playwright's setInputFiles on the focused file
-// input stands in for it.
+// input replaces it.
 describe('keyboard-only person journey', () => {
   let vault: TestVault;
   let browser: TestBrowser;

@@ -173,6 +173,12 @@ describe('person pages in Chromium', () => {
     await checkPage('/historique with data');
   });
 
+  it('error page has no axe violation', async () => {
+    await visit('/documents/00000000-0000-4000-8000-000000000000/supprimer', 404);
+    expect(await page.locator('h1').textContent()).toBe('Introuvable');
+    await expectNoAxeViolations(page);
+  });
+
   it('pages fit 320 pixels without horizontal scroll', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     for (const path of ['/documents', '/partager', '/historique']) {

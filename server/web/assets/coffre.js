@@ -11,7 +11,7 @@
   }
 
   // The page states the expiry time; here a live region repeats it a few
-  // minutes before, then says when the session has expired.
+  // minutes before, then states when the session has expired.
   function watchSessionExpiry() {
     var notice = document.getElementById('session-expiry');
     var region = document.getElementById('session-warning');

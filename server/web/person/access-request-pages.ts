@@ -23,7 +23,7 @@ function purposeOf(request: AccessRequestView): string {
   return request.purposeText ? `${request.purposeLabel} : ${request.purposeText}` : request.purposeLabel;
 }
 
-/** The "Demandes d'accès" page: how to get a sharing code, and the partners' requests. */
+/** Renders the "Demandes d'accès" page: how to get a sharing code, and the partners' requests. */
 export function accessRequestListPage(requests: readonly AccessRequestView[], notice: string | undefined, csrfToken: string): SafeHtml {
   const pending = requests.filter((request) => request.status === 'pending');
   const answered = requests.filter((request) => request.status !== 'pending');
@@ -54,7 +54,7 @@ ${pending ? html`<p class="coffre-actions"><a class="fr-link" href="/demandes/${
 </li>\n`;
 }
 
-/** The page that shows a sharing code once, since only its hash is kept. */
+/** Renders the page that shows a sharing code once, since only its hash is kept. */
 export function sharingCodePage(code: string, expiresAt: Date): SafeHtml {
   return html`<h1>Votre code de partage</h1>
 <p>Donnez ce code au partenaire qui veut vous demander des documents :</p>
@@ -75,7 +75,7 @@ export function approvalChoices(request: AccessRequestView, now: Date) {
   return [{ value: KEEP_REQUESTED_END, label: 'La durée demandée', hint: `jusqu'au ${formatDay(requestedEnd)}` }, ...shorter];
 }
 
-/** The approval page: what is asked, an optional shorter duration, and the consent text. */
+/** Renders the approval page: what is requested, an optional shorter duration, and the consent text. */
 export function approveRequestPage(request: AccessRequestView, consent: string, choice: string, errors: FormErrors, csrfToken: string, now: Date): SafeHtml {
   return html`<h1>Accepter la demande de ${request.partner.name} ?</h1>
 ${errorSummary(errors)}
@@ -95,7 +95,7 @@ ${choiceFieldset({ type: 'radio', id: 'duration', name: 'duration', legend: 'Jus
 </form>`;
 }
 
-/** The confirmation before refusing a request. */
+/** Renders the confirmation before refusing a request. */
 export function refuseRequestPage(request: AccessRequestView, csrfToken: string): SafeHtml {
   return html`<h1>Refuser la demande de ${request.partner.name} ?</h1>
 <p>${request.partner.name} saura que vous avez refusé et n'aura accès à aucun document.</p>

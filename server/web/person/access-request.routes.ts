@@ -100,8 +100,8 @@ async function loadRequests(ctx: AppContext, actor: PersonActor): Promise<Access
   return buildAccessRequestViews(ctx, actor.accountId, page.items, 'fr', new Date());
 }
 
-// An answered, expired, unknown or another person's request is not found,
-// as the answer service decides too.
+// A request that is answered, expired, unknown or another person's is not
+// found, as the answer service decides too.
 async function findPendingRequest(ctx: AppContext, actor: PersonActor, id: string): Promise<AccessRequestView> {
   const request = (await loadRequests(ctx, actor)).find((candidate) => candidate.id === id && candidate.status === 'pending');
   if (!request) throw new AppError('access_request_not_found');

@@ -12,7 +12,7 @@ const MEDIA_TYPE_LABELS: Record<string, string> = { 'application/pdf': 'PDF', 'i
 /** Category choices in the order forms list them, with their French labels. */
 export const CATEGORY_CHOICES = DOCUMENT_CATEGORIES.map((category) => ({ value: category, label: CATEGORY_LABELS[category].fr }));
 
-/** The "Mes documents" page: the person's documents grouped by category. */
+/** Renders the "Mes documents" page: the person's documents grouped by category. */
 export function documentListPage(documents: readonly DocumentView[], notice: string | undefined, truncated: boolean): SafeHtml {
   const byCategory = new Map<DocumentCategory, DocumentView[]>();
   for (const document of documents) byCategory.set(document.category, [...(byCategory.get(document.category) ?? []), document]);
@@ -48,7 +48,7 @@ export interface AddDocumentValues {
 }
 
 /**
- * The add form. `multipart/form-data` fields arrive in the order of the
+ * Renders the add form. `multipart/form-data` fields arrive in the order of the
  * page. The upload service needs the category before the file, and stops at
  * the first invalid field, so the title comes first: an unchosen category
  * then still lets the typed title be shown again. The CSRF token is in the
@@ -72,7 +72,7 @@ ${errorFor(errors, 'file') ? html`<p class="fr-error-text" id="file-message">${e
 </form>`;
 }
 
-/** The confirmation before a deletion, naming the document and saying what follows. */
+/** Renders the confirmation before a deletion, which names the document and states what follows. */
 export function deleteDocumentPage(document: DocumentView, csrfToken: string): SafeHtml {
   return html`<h1>Supprimer le document « ${document.title} » ?</h1>
 <p>Ce document sera effacé de votre coffre. Les partenaires avec qui vous l'avez partagé ne pourront plus le consulter.</p>

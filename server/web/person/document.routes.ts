@@ -21,7 +21,7 @@ const DONE_MESSAGES = {
 } as const;
 
 /**
- * The "Mes documents" pages: the list, the add form (multipart, streamed to
+ * Builds the "Mes documents" pages: the list, the add form (multipart, streamed to
  * the upload service) and the deletion with its confirmation page. Downloads
  * link to the documents API, which a signed-in browser reads with its cookie.
  */
@@ -75,6 +75,8 @@ export function documentPageRoutes(ctx: AppContext): Router {
 
 // Turns a refused upload into the message beside the field to fix. Other
 // errors (audit unavailable, staff role) go to the error page.
+// NOTE: the upload service stops at the first refused field, so a form with
+// both the category and the file missing shows only the category's error.
 function uploadFieldError(error: AppError): FieldError | undefined {
   switch (error.code) {
     case 'category_missing':

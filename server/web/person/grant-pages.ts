@@ -23,7 +23,7 @@ function purposeOf(grant: GrantView): string {
   return grant.purposeText ? `${grant.purposeLabel} : ${grant.purposeText}` : grant.purposeLabel;
 }
 
-/** The "Mes partages" page: grants in force first, then ended ones. */
+/** Renders the "Mes partages" page: grants in force first, then ended ones. */
 export function grantListPage(grants: readonly GrantView[], notice: string | undefined): SafeHtml {
   const current = grants.filter((grant) => grant.status === 'active' || grant.status === 'not_started');
   const ended = grants.filter((grant) => grant.status === 'revoked' || grant.status === 'expired');
@@ -47,7 +47,7 @@ ${revocable ? html`<p><a class="fr-link" href="/partages/${grant.id}/revoquer">R
 </li>\n`;
 }
 
-/** The confirmation before revoking, stating its effect in plain words. */
+/** Renders the confirmation before revoking, which states its effect in plain words. */
 export function revokeGrantPage(grant: GrantView, csrfToken: string): SafeHtml {
   const scope = grantScope(grant);
   return html`<h1>Révoquer le partage avec ${grant.partner.name} ?</h1>

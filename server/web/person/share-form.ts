@@ -13,7 +13,7 @@ import { firstChoiceId, formValue, formValues, type FormErrors } from '../forms.
 /** The end date presets a person chooses from, in months. */
 export const DURATION_MONTHS = [1, 3, 6, 12] as const;
 
-/** What the share form sends, as typed: shown again as is after a refusal. */
+/** Values of the share form as typed, shown again unchanged after a refusal. */
 export interface ShareFormValues {
   partnerId: string;
   purpose: string;

@@ -22,7 +22,7 @@ export interface ShareOffer {
 
 const PURPOSE_CHOICES = PURPOSES.map((purpose) => ({ value: purpose, label: PURPOSE_LABELS[purpose].fr }));
 
-/** The "Partager" form: partner, purpose, documents or categories, duration. */
+/** Renders the "Partager" form: partner, purpose, documents or categories, duration. */
 export function shareFormPage(offer: ShareOffer, values: ShareFormValues, errors: FormErrors, csrfToken: string, now: Date): SafeHtml {
   if (offer.partners.length === 0) {
     return html`<h1>Partager des documents</h1>
@@ -50,7 +50,7 @@ ${choiceFieldset({ type: 'radio', id: 'months', name: 'months', legend: 'Durée 
 </form>`;
 }
 
-/** What the confirmation page and the consent text say about a share. */
+/** Facts of a share that the confirmation page and the consent text show. */
 export interface ShareSummary {
   partnerName: string;
   purposeLabel: string;

@@ -1,8 +1,8 @@
 /**
  * `npm run screenshots`: starts a vault (the embedded default, or the
- * PostgreSQL of DATABASE_URL), signs a fictional person in through Debian's
- * Chromium, fills the vault with a few documents, a grant and two partner
- * requests when the person has no document yet, then writes a PNG of each
+ * PostgreSQL of DATABASE_URL) and signs a fictional person in through
+ * Debian's Chromium. When the person has no document yet, it adds a few
+ * documents, a grant and two partner requests. Then it writes a PNG of each
  * person page at 1280 and 375 pixels wide into COFFRE_DATA_DIR/screenshots/.
  *
  * The vault listens on a free port of 127.0.0.1 (or PORT), so it can run
