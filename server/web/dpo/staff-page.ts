@@ -28,6 +28,9 @@ export interface StaffPage {
   hasErrors?: boolean;
 }
 
+// NOTE: staff pages are written in French only and ignore Accept-Language,
+// unlike the API's problem details; an English version needs its own texts.
+
 /**
  * Sends a staff page in the shared layout. Staff pages list ids of people
  * and are never cached.
