@@ -17,6 +17,8 @@ import { documentRoutes } from './documents/document.routes.js';
 import { createDpoFeature } from './dpo/dpo.feature.js';
 import { erasureRoutes } from './erasure/erasure.routes.js';
 import { exportRoutes } from './export/export.routes.js';
+import { adminPageRoutes } from './web/admin/admin-pages.routes.js';
+import { dpoPageRoutes } from './web/dpo/dpo-pages.routes.js';
 import type { Feature } from './feature.js';
 import { createGrantsFeature } from './grants/grants.feature.js';
 import { createIdentity } from './identity/identity.js';
@@ -66,7 +68,7 @@ export async function startVault(config: Config): Promise<RunningVault> {
     await createPartnersFeature(ctx),
     await createGrantsFeature(ctx),
     await createDpoFeature(ctx),
-    { routers: [exportRoutes(ctx), erasureRoutes(ctx)] },
+    { routers: [exportRoutes(ctx), erasureRoutes(ctx), dpoPageRoutes(ctx), adminPageRoutes(ctx)] },
     createOpenApiFeature(ctx),
     // Last: its close() writes the final checkpoint after every other
     // feature has stopped appending.

@@ -19,6 +19,7 @@ import { freePort } from '../../support/free-port.js';
 import { partnerToken, readDevPartner } from '../../support/partner-client.js';
 import { launchBrowser } from '../support/browser.js';
 import { signInInBrowser } from '../support/browser-sign-in.js';
+import { captureStaffPages } from '../../web-staff/staff-screenshots.js';
 
 const WIDTHS = [1280, 375] as const;
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
@@ -64,6 +65,9 @@ try {
     await follow(page, page.locator('a[href$="/accepter"]').first());
   });
   await capture(page, 'historique-des-acces', '/historique');
+
+  // Then the DPO's and the administrator's pages, signed in as each in turn.
+  await captureStaffPages(page, vault.url, capture);
 
   console.log(`${written.length} captures d'écran écrites dans ${outputDir}`);
 } finally {
