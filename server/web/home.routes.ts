@@ -10,7 +10,7 @@ export function homeRoutes(options: { devProvider: boolean }): Router {
 
   router.get('/', (_req, res) => {
     const session = currentSession(res);
-    const main = session ? signedInHome(session.roles.includes('person')) : signedOutHome(options.devProvider);
+    const main = session ? signedInHome(session.roles) : signedOutHome(options.devProvider);
     res.set('Cache-Control', 'no-store').type('html').send(renderPage({ title: 'Accueil', main, session, currentPath: '/' }));
   });
 
@@ -29,10 +29,15 @@ ${devProvider ? html`<div class="fr-callout"><p>Ce coffre de développement remp
 </div>`;
 }
 
-function signedInHome(isPerson: boolean) {
-  if (!isPerson) {
+function signedInHome(roles: readonly string[]) {
+  if (!roles.includes('person')) {
+    // Staff accounts see the entry to their own pages, never a person's documents.
     return html`<h1>Bienvenue dans Coffre</h1>
-<p>Votre compte a un rôle d'administration ou de protection des données : il ne donne pas accès aux documents des personnes.</p>`;
+<p>Votre compte a un rôle d'administration ou de protection des données : il ne donne pas accès aux documents des personnes.</p>
+<ul>
+${roles.includes('dpo') ? html`<li><a href="/dpo">Pages du délégué à la protection des données : journal d'audit, export, vérification</a></li>
+` : ''}${roles.includes('admin') ? html`<li><a href="/admin">Pages d'administration : partenaires</a></li>
+` : ''}</ul>`;
   }
   return html`<h1>Bienvenue dans votre coffre</h1>
 <p>Que voulez-vous faire ?</p>

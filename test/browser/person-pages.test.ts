@@ -173,6 +173,21 @@ describe('person pages in Chromium', () => {
     await checkPage('/historique with data');
   });
 
+  it('account pages have no axe violation', async () => {
+    await visit('/compte');
+    await checkPage('/compte');
+    await visit('/compte/supprimer');
+    await checkPage('/compte/supprimer');
+
+    // Sent without the box ticked: the error state, and nothing is erased.
+    await page.getByRole('button', { name: 'Supprimer définitivement mon compte' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.title()).toBe('Erreur – Supprimer mon compte – Coffre');
+    await expectNoAxeViolations(page);
+    await visit('/documents');
+    expect(await page.getByText('Vous n\'avez encore aucun document').count()).toBe(0);
+  });
+
   it('error page has no axe violation', async () => {
     await visit('/documents/00000000-0000-4000-8000-000000000000/supprimer', 404);
     expect(await page.locator('h1').textContent()).toBe('Introuvable');
@@ -181,7 +196,7 @@ describe('person pages in Chromium', () => {
 
   it('pages fit 320 pixels without horizontal scroll', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
-    for (const path of ['/documents', '/partager', '/historique']) {
+    for (const path of ['/documents', '/partager', '/historique', '/compte', '/compte/supprimer']) {
       await visit(path);
       const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
       expect(scrollWidth, path).toBeLessThanOrEqual(320);

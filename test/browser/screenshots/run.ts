@@ -65,6 +65,8 @@ try {
     await follow(page, page.locator('a[href$="/accepter"]').first());
   });
   await capture(page, 'historique-des-acces', '/historique');
+  await capture(page, 'mon-compte', '/compte');
+  await capture(page, 'supprimer-mon-compte', '/compte/supprimer');
 
   // Then the DPO's and the administrator's pages, signed in as each in turn.
   await captureStaffPages(page, vault.url, capture);
