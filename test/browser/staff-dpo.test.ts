@@ -77,7 +77,7 @@ describe('DPO pages in Chromium', () => {
 
   it('export page and its errors', async () => {
     await open('/dpo/export');
-    expect(await page.getByRole('link', { name: /Format CSV/ }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: /Tout le journal, format CSV/ }).count()).toBe(1);
     await expectNoAxeViolations(page);
 
     await page.fill('#export-chaine', '0');
