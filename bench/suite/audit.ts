@@ -49,12 +49,13 @@ async function runAuditScript(): Promise<string> {
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (text: string) => (stdout += text));
-  // Its error output goes on to ours, and its last line names the cause of a failure.
+  // Its error output goes on to ours. Its own messages start with "bench:audit", and the last one names the cause of a failure.
   let lastError = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
     process.stderr.write(text);
-    lastError = text.trim().split('\n').pop() ?? lastError;
+    const own = text.split('\n').filter((line) => line.startsWith('bench:audit'));
+    lastError = own.pop()?.trim() ?? lastError;
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
