@@ -63,6 +63,11 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
   }
 
   const client = await poolOf(db).connect()
+  // A server that ends the connection (a shutdown, a dropped database) also
+  // emits 'error' on the client; the pending query rejects with the same
+  // error, so the listener only keeps the event from being unhandled.
+  const ignore = (): void => undefined
+  client.on('error', ignore)
   // A failure can stop reading in the middle of a COPY, which leaves the
   // connection unusable: it is then closed rather than returned to the pool.
   let reusable = false
@@ -78,6 +83,7 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     }
     return report
   } finally {
+    client.off('error', ignore)
     client.release(!reusable)
   }
 }

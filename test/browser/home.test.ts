@@ -64,7 +64,7 @@ describe('home page in Chromium', () => {
     });
     await signInInBrowser(page, vault.url, 'camille');
     const navigation = page.getByRole('navigation', { name: 'Menu principal' });
-    expect(await navigation.getByRole('link').allTextContents()).toEqual(['Mes documents', 'Partager', 'Mes partages', 'Demandes d\'accès', 'Historique des accès']);
+    expect(await navigation.getByRole('link').allTextContents()).toEqual(['Mes documents', 'Partager', 'Mes partages', 'Demandes d\'accès', 'Historique des accès', 'Mon compte']);
     expect(await page.locator('#session-expiry').textContent()).toMatch(/Votre session se ferme à \d{2}:\d{2}/);
     await expectNoAxeViolations(page);
     // No inline script or style was blocked by the Content Security Policy.
