@@ -24,9 +24,17 @@ const keys = envKeyProvider(randomBytes(32).toString('base64'))
 const foreignKeys = envKeyProvider(randomBytes(32).toString('base64'))
 let key: AuditSigningKey
 
-// One person's events, so they all go to one chain.
-const SUBJECT = randomUUID()
+// One person's events, so they all go to one chain. Not chain 0, where
+// entries without a subject go, such as a key rotation's.
+const SUBJECT = subjectOutsideChainZero()
 const APPEND_CHAIN = chainOf({ subjectId: SUBJECT, actorId: null, requestId: null })
+
+function subjectOutsideChainZero(): string {
+  for (;;) {
+    const subject = randomUUID()
+    if (chainOf({ subjectId: subject, actorId: null, requestId: null }) !== 0) return subject
+  }
+}
 
 beforeAll(async () => {
   database = await createTestDatabase()
