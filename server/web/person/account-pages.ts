@@ -40,7 +40,7 @@ ${errorSummary(state.errors)}
 <li>les demandes d'accès en attente sont annulées ;</li>
 <li>vous recevez un certificat de suppression, signé par le coffre, à garder.</li>
 </ul>
-<p>Le journal des accès garde la trace de ce qui s'est passé, sans vos documents, leurs titres ni votre nom. La loi demande de garder cette trace.</p>
+<p>Le journal des accès garde la trace de ce qui s'est passé, sans vos documents, leurs titres ni votre nom : elle permet de vérifier plus tard qui a eu accès à quoi.</p>
 <p><strong>La suppression est définitive.</strong> Si vous voulez garder vos documents, <a href="/compte">téléchargez d'abord tout votre coffre</a>.</p>
 ${state.recentSignIn ? erasureForm(state) : reauthenticationNotice()}`;
 }
