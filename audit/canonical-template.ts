@@ -3,17 +3,18 @@
  * JSON of the entry that a row's columns and its place in the chain
  * describe, without building any string.
  *
- * An entry's canonical text is a fixed sequence of members (RFC 8785 sorts
- * them by name), so the check walks the stored bytes member by member:
- * each name as a literal, each text value as the column's bytes between
- * quotes, numbers and the previous hash against their expected values, and
- * the time against the column's time. It accepts only printable ASCII
- * values without quotes or backslashes, which is every value the writer
- * allows; anything else returns false, and the caller then runs the
- * detailed checks, which handle every case and name the difference.
+ * RFC 8785 sorts members by name, so an entry's canonical text is a fixed
+ * sequence of members. The check walks the stored bytes member by member.
+ * Names are matched as literals and text values as the column's bytes
+ * between quotes. Numbers, the previous hash and the time are matched
+ * against their expected values.
+ *
+ * Only printable ASCII values without quotes or backslashes are accepted,
+ * which covers every value the writer allows. Anything else returns false,
+ * and the caller then runs the detailed checks, which name the difference.
  */
 
-/** Where a column's value lies in a buffer: its start and length, -1 for NULL. */
+/** Position of a column's value in a buffer: its start, and its length or -1 for NULL. */
 export interface FieldRef {
   start: number
   length: number
@@ -42,8 +43,8 @@ const NULL = literal('null')
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
-// Members in canonical order, with the index of the copied column that holds
-// the value, or the kind of value computed from the chain.
+// Members in canonical order, each with the index of the copied column that
+// contains its value, or the kind of value computed from the chain.
 const MEMBERS: readonly { name: Buffer; value: number | 'chain' | 'seq' | 'prevHash' | 'time' }[] = [
   { name: literal('{"action":'), value: 3 },
   { name: literal(',"actorId":'), value: 1 },
@@ -103,7 +104,7 @@ function matchLiteral(buffer: Buffer, position: number, end: number, text: Buffe
   return buffer.compare(text, 0, text.length, position, position + text.length) === 0 ? position + text.length : -1
 }
 
-/** A text column: `null`, or its bytes between quotes when they need no escaping. */
+/** Matches a text column: `null`, or its bytes between quotes when they need no escaping. */
 function matchText(buffer: Buffer, position: number, end: number, field: FieldRef): number {
   if (field.length < 0) return matchLiteral(buffer, position, end, NULL)
 
@@ -117,7 +118,7 @@ function matchText(buffer: Buffer, position: number, end: number, field: FieldRe
   return buffer.compare(buffer, field.start, field.start + field.length, valueStart, valueEnd) === 0 ? valueEnd + 1 : -1
 }
 
-/** A non-negative integer written without leading zeros. */
+/** Matches a non-negative integer written without leading zeros. */
 function matchInteger(buffer: Buffer, position: number, end: number, value: number): number {
   let parsed = 0
   let index = position
@@ -130,7 +131,7 @@ function matchInteger(buffer: Buffer, position: number, end: number, value: numb
   return parsed === value ? index : -1
 }
 
-/** 64 lowercase hex digits between quotes. */
+/** Matches 64 lowercase hex digits between quotes. */
 function matchHex(buffer: Buffer, position: number, end: number, hash: Buffer): number {
   if (position + 66 > end || buffer[position] !== QUOTE || buffer[position + 65] !== QUOTE) return -1
   for (let index = 0; index < 32; index++) {
@@ -140,7 +141,7 @@ function matchHex(buffer: Buffer, position: number, end: number, hash: Buffer): 
   return position + 66
 }
 
-/** "YYYY-MM-DDTHH:MM:SS.mmmZ" as `Date.prototype.toISOString` writes the expected time. */
+/** Matches the expected time written as `Date.prototype.toISOString` does: "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 function matchTime(buffer: Buffer, position: number, end: number, timeMs: number): number {
   if (position + 26 > end || buffer[position] !== QUOTE || buffer[position + 25] !== QUOTE) return -1
   const at = position + 1

@@ -2,11 +2,11 @@
  * The per-entry check of verification, on a row as the binary COPY reader
  * delivers it: field offsets into received bytes.
  *
- * A valid entry is checked without building a row object: seq and link are
- * read in place, the hash runs over a scratch copy of the previous hash and
- * the canonical bytes, and the canonical bytes are matched member by member
- * against the copied columns (`canonical-template.ts`). Any difference sends
- * the row to `checkStoredEntry`, which names it.
+ * A valid entry is checked without building a row object. Seq and link are
+ * read in place, and the hash runs over a scratch copy of the previous hash
+ * and the canonical bytes. The canonical bytes are then matched member by
+ * member against the copied columns (`canonical-template.ts`). Any
+ * difference sends the row to `checkStoredEntry`, which names it.
  */
 import { hash as oneShotHash } from 'node:crypto'
 

@@ -4,8 +4,8 @@
  * node-postgres parses every column of every row through generic type
  * parsers, which cost about as much as all the checks verification makes
  * on an entry. `COPY … TO STDOUT (FORMAT binary)` sends each field as its
- * length and its raw bytes; this reader only records where each field lies
- * in the received bytes, so reading a row allocates nothing.
+ * length and its raw bytes. This reader only records the offset and length
+ * of each field in the received bytes, so a row costs no allocation.
  */
 import type { Readable } from 'node:stream'
 

@@ -92,7 +92,7 @@ export function parseAuditKeySet(text: string): AuditKeySet {
  * Verifies an export read line by line and reports the first line that does
  * not verify, in the same shape as `verifyChain`.
  *
- * An export holds one section per chain, in increasing chain order: a
+ * An export contains one section per chain, in increasing chain order: a
  * header, the entries, then the checkpoints. Checks, in file order:
  * - the header: format, range, and that the export is not filtered;
  * - each entry: seq from `fromSeq` to `toSeq` without gaps. The previous hash

@@ -42,11 +42,11 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
  * re-serialization of the row, so an independent verifier of an export gets
  * the same result. Failure details name seqs and columns but never values.
  *
- * A valid entry takes the fast path: the canonical text that the row's
- * columns and its place in the chain call for is built with the fixed-field
- * serializer and compared with the stored bytes, which checks the canonical
- * form and every copied column at once. Anything else takes the detailed
- * path, which finds and names the first difference.
+ * A valid entry takes the fast path. The fixed-field serializer builds the
+ * canonical text that the row's columns and its place in the chain call
+ * for, and one comparison with the stored bytes checks the canonical form
+ * and every copied column. Anything else takes the detailed path, which
+ * finds and names the first difference.
  */
 export function checkStoredEntry(row: StoredEntryRow, position: ChainPosition): StoredEntryCheck {
   const seq = Number(row.seq)
@@ -62,7 +62,7 @@ export function checkStoredEntry(row: StoredEntryRow, position: ChainPosition): 
   return checkStoredEntryInDetail(row, position)
 }
 
-/** The canonical text of the entry that the row and its place in the chain describe. */
+/** Builds the canonical text of the entry that the row and its place in the chain describe. */
 function expectedCanonicalText(row: StoredEntryRow, position: ChainPosition, seq: number): string {
   return entryCanonicalText({
     version: 1,

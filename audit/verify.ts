@@ -64,8 +64,8 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
 
   const client = await poolOf(db).connect()
   // A server that ends the connection (a shutdown, a dropped database) also
-  // emits 'error' on the client; the pending query rejects with the same
-  // error, so the listener only keeps the event from being unhandled.
+  // emits 'error' on the client. The pending query rejects with the same
+  // error, so this listener only keeps the event from being unhandled.
   const ignore = (): void => undefined
   client.on('error', ignore)
   // A failure can stop reading in the middle of a COPY, which leaves the

@@ -73,7 +73,7 @@ export async function loadChain(db: Kysely<any>, count: number): Promise<LoadedC
 
 /**
  * Builds, in memory, a JSON Lines export of one chain of `count` entries, for
- * the offline verifier: an export holds a single chain.
+ * the offline verifier, since an export section contains one chain.
  */
 export function buildExportLines(count: number): string[] {
   const lines = [

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { readZip } from '../../test/export/zip-reader.js';
 import { signIn } from '../../test/support/sign-in.js';
-import { uploadGeneratedPdf } from '../support/generated-upload.js';
+import { uploadGeneratedPdf } from '../support/http-transfer.js';
 import { startVaultProcess } from '../support/vault-process.js';
 
 // Uploads one generated document, then exports the whole vault through

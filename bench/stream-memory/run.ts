@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { signIn } from '../../test/support/sign-in.js';
-import { downloadDocument, uploadDocument, type PersonSession } from '../support/http-transfer.js';
+import { downloadDocument, uploadGeneratedPdf, type PersonSession } from '../support/http-transfer.js';
 import { startVaultProcess } from '../support/vault-process.js';
 
 // Uploads then downloads a generated file through the HTTP API and reports
@@ -25,7 +25,7 @@ try {
   }, 20);
 
   const uploadStart = performance.now();
-  const { id, sentHash } = await upload(vault.url, session);
+  const { id, sentHash } = await uploadGeneratedPdf(vault.url, session, SIZE_BYTES);
   const uploadSeconds = (performance.now() - uploadStart) / 1000;
 
   const downloadStart = performance.now();
@@ -57,26 +57,6 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-// A PDF signature followed by pseudo-random bytes, generated as it is sent,
-// so the benchmark itself holds no more than a few blocks in memory. Each
-// block is a new buffer because the socket may still hold the previous one.
-async function upload(url: string, session: PersonSession): Promise<{ id: string; sentHash: string }> {
-  const hash = createHash('sha256');
-  function* blocks(): Generator<Buffer> {
-    let counter = 0;
-    for (let sent = 0; sent < SIZE_BYTES; ) {
-      const block = Buffer.allocUnsafe(Math.min(MIB, SIZE_BYTES - sent));
-      for (let offset = 0; offset + 4 <= block.length; offset += 4) block.writeUInt32LE(Math.imul(counter++, 2654435761) >>> 0, offset);
-      block.fill(0, block.length - (block.length % 4));
-      if (sent === 0) block.write('%PDF-1.7\n', 0, 'latin1');
-      hash.update(block);
-      sent += block.length;
-      yield block;
-    }
-  }
-  const id = await uploadDocument(url, session, SIZE_BYTES, blocks());
-  return { id, sentHash: hash.digest('hex') };
-}
 
 async function download(url: string, session: PersonSession, id: string): Promise<string> {
   const hash = createHash('sha256');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 
 /** A signed-in person's session, as `signIn` returns it. */
@@ -109,4 +110,28 @@ export function compareAgainst(expected: Buffer): { onData: (piece: Buffer) => v
     },
     matches: () => equal && offset === expected.length,
   };
+}
+
+/**
+ * Uploads `size` bytes of a generated PDF, made block by block as they are
+ * sent, so the benchmark holds a few blocks in memory whatever the size.
+ * Each block is a new buffer because the socket may still hold the previous
+ * one. Returns the document's id and the SHA-256 of the bytes sent.
+ */
+export async function uploadGeneratedPdf(url: string, session: PersonSession, size: number): Promise<{ id: string; sentHash: string }> {
+  const hash = createHash('sha256');
+  function* blocks(): Generator<Buffer> {
+    let counter = 0;
+    for (let sent = 0; sent < size; ) {
+      const block = Buffer.allocUnsafe(Math.min(MIB, size - sent));
+      for (let offset = 0; offset + 4 <= block.length; offset += 4) block.writeUInt32LE(Math.imul(counter++, 2654435761) >>> 0, offset);
+      block.fill(0, block.length - (block.length % 4));
+      if (sent === 0) block.write('%PDF-1.7\n', 0, 'latin1');
+      hash.update(block);
+      sent += block.length;
+      yield block;
+    }
+  }
+  const id = await uploadDocument(url, session, size, blocks());
+  return { id, sentHash: hash.digest('hex') };
 }

@@ -69,9 +69,9 @@ interface ExportRange {
  * Entries are read in keyset batches of BATCH_SIZE and written as the
  * socket drains; a client that disconnects stops the reading.
  *
- * The export holds one chain (`chain`, or the chain of the person filtered
- * on), or, when neither is given, every chain that has entries, one section
- * after another.
+ * The export contains one chain (`chain`, or the chain of the person
+ * filtered on). When neither is given, it contains every chain that has
+ * entries, one section after another.
  */
 export async function streamAuditExport(ctx: AppContext, actor: StaffActor, query: ExportQuery, res: Response): Promise<void> {
   const allChains = exportsAllChains(query);
@@ -126,7 +126,7 @@ function exportsAllChains(query: ExportQuery): boolean {
   return true;
 }
 
-/** Every chain with entries, whole; chain 0 with an empty range when the log is empty, so the export still has a header. */
+/** Resolves the range of every chain with entries, whole. An empty log gives chain 0 with an empty range, so the export still has a header. */
 async function resolveAllChains(ctx: AppContext, query: ExportQuery): Promise<ExportRange[]> {
   const filtered = hasFilters(query.filters);
   const ranges: ExportRange[] = [];
@@ -157,7 +157,7 @@ async function resolveRange(ctx: AppContext, query: ExportQuery, chain: number):
   return { chain, fromSeq, toSeq, prevHash, filtered };
 }
 
-/** The chain a single-chain export reads: the one named, else the chain of the person filtered on, which holds every entry about that person. */
+/** Returns the chain of a single-chain export: the one named, else the chain of the person filtered on, which contains every entry about that person. */
 function exportedChain(query: ExportQuery): number {
   return query.chain ?? chainOf({ subjectId: query.filters.personId ?? null, actorId: null, requestId: null });
 }

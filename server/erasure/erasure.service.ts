@@ -41,10 +41,11 @@ export interface CompletedErasure {
 export async function eraseAccount(ctx: AppContext, actor: PersonActor, authTime: Date): Promise<CompletedErasure> {
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const now = new Date();
-    // NOTE: /auth/login sends neither prompt=login nor max_age, and a session
-    // without the ID token's auth_time takes the callback's time. A provider
-    // that keeps its own session can so sign the person in again without a
-    // new authentication, and the 5-minute rule then proves less than it says.
+    // NOTE: the "Mon compte" page signs the person in again with prompt=login
+    // and max_age=0, but an API client may use a session from a plain
+    // /auth/login, whose time is the callback's when the ID token has no
+    // auth_time. A provider that keeps its own session can then make a
+    // sign-in look recent without a new authentication.
     const decision = decideAccountErasure({ actor: { accountId: actor.accountId, roles: actor.roles }, authTime, now });
     if (decision.effect === 'deny') {
       await appendErasureAudit(trx, actor, { action: 'account.erase', resourceType: 'account', resourceId: actor.accountId, outcome: 'deny', reason: decision.reason });

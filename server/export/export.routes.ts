@@ -1,6 +1,7 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 
 import type { AppContext } from '../context.js';
+import { writeChunk } from '../dpo/response-stream.js';
 import { personActor } from '../grants/person-actor.js';
 import { requestLocale } from '../i18n/locale.js';
 import { requireSession } from '../identity/session.middleware.js';
@@ -37,7 +38,7 @@ export function exportRoutes(ctx: AppContext): Router {
         res.status(200).attachment(fileName).type('application/zip');
         res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
       }
-      if (!(await writeBytes(res, chunk))) throw new ClientGoneError('the client closed the connection during the export');
+      if (!(await writeChunk(res, chunk))) throw new ClientGoneError('the client closed the connection during the export');
     });
 
     try {
@@ -55,19 +56,3 @@ export function exportRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** Writes bytes with backpressure. Returns false when the client has gone. */
-async function writeBytes(res: Response, chunk: Uint8Array): Promise<boolean> {
-  if (res.destroyed || res.writableEnded) return false;
-  if (res.write(chunk)) return true;
-  return new Promise<boolean>((resolve) => {
-    const finish = (drained: boolean) => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(drained && !res.destroyed);
-    };
-    const onDrain = () => finish(true);
-    const onClose = () => finish(false);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
-}

@@ -449,7 +449,7 @@ const schemas: Record<string, JsonObject> = {
     description: 'One audit log entry: ids and codes only, never a title, file name or content.',
     required: ['chain', 'seq', 'time', 'actorType', 'actorId', 'subjectId', 'action', 'actionLabel', 'resourceType', 'resourceId', 'outcome', 'reason', 'reasonLabel', 'partnerId', 'grantId', 'requestId'],
     properties: {
-      chain: { type: 'integer', minimum: 0, maximum: 31, description: 'The chain that holds the entry; every entry about one person is in the same chain.' },
+      chain: { type: 'integer', minimum: 0, maximum: 31, description: 'The chain of the entry. Every entry about one person is in the same chain.' },
       seq: { type: 'integer', minimum: 1, description: 'Position of the entry in its chain.' },
       time: dateTime,
       actorType: { type: 'string' },

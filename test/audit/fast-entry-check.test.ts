@@ -36,7 +36,7 @@ const ENTRY: AuditEntry = {
 
 const COLUMNS = Object.entries(COPIED_TEXT_COLUMNS) as [CopiedTextColumn, keyof AuditEntry][]
 
-/** Lays out canonical bytes followed by each copied column, as a COPY row holds them in one buffer. */
+/** Lays out canonical bytes followed by each copied column in one buffer, as a COPY row arrives. */
 function layout(canonical: string, entry: AuditEntry): { buffer: Buffer; copies: FieldRef[]; length: number } {
   const parts = [Buffer.from(canonical, 'utf8')]
   const copies: FieldRef[] = []
@@ -127,7 +127,8 @@ describe('matchesCanonicalEntry', () => {
 })
 
 describe('chainOf', () => {
-  test('follows the published rule: SHA-256 of the subject id, first two bytes, modulo 32', () => {
+  test('chain of a subject id', () => {
+    // The rule of docs/audit-format.md: SHA-256 of the id, first two bytes, modulo 32.
     const subject = '5b0c8a1e-8f1e-4c3a-9d59-0f2d6f3e7a10'
     const expected = createHash('sha256').update(subject).digest().readUInt16BE(0) % 32
     expect(chainOf({ subjectId: subject, actorId: 'other', requestId: 'req' })).toBe(expected)

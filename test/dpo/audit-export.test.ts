@@ -31,7 +31,7 @@ let workDir: string;
 /** Seq of the test's first checkpoint, inside every range exported here, and of a later one. */
 const FIRST_CHECKPOINT_SEQ = 4;
 let laterCheckpointSeq: number;
-/** Camille's chain, which holds every entry about her and is the one exported here. */
+/** Camille's chain, which contains every entry about her and is the one exported here. */
 let CHAIN: number;
 
 type Line = Record<string, any>;

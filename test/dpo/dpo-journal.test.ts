@@ -281,7 +281,7 @@ describe('DPO journal audit', () => {
 
   it('records each export before its bytes', async () => {
     const before = await countEntries('audit.export', 'allow');
-    // The longest chain, so that the range holds entries 2 to 5.
+    // The longest chain, so that the range contains entries 2 to 5.
     const [longest] = await superuserQuery<{ chain: number }>(vault, 'select chain from audit_events group by chain order by count(*) desc limit 1');
     const response = await exportText({ format: 'csv', chain: String(longest!.chain), fromSeq: '2', toSeq: '5' });
     expect(response.status).toBe(200);

@@ -195,7 +195,7 @@ describe('DPO journal page', () => {
 });
 
 describe('DPO export page', () => {
-  /** The chain with the most entries, and its last seq. */
+  /** Returns the chain with the most entries, and its last seq. */
   async function longestChain(): Promise<{ chain: number; head: number }> {
     const [row] = await superuserQuery<{ chain: number; seq: string }>(vault, 'select chain, max(seq) as seq from audit_events group by chain order by max(seq) desc limit 1');
     return { chain: Number(row!.chain), head: Number(row!.seq) };

@@ -35,7 +35,7 @@ describe('account pages', () => {
     return (response.body.items as unknown[]).length;
   }
 
-  it('account page links the export and the erasure', async () => {
+  it('account page links export and erasure', async () => {
     const response = await request(vault.url).get('/compte').set('Cookie', camille.cookie);
     expect(response.status).toBe(200);
     expect(response.text).toContain('<title>Mon compte – Coffre</title>');
@@ -44,19 +44,19 @@ describe('account pages', () => {
     expect(response.text).toContain('aria-current="page"');
   });
 
-  it('signed-out visitor is sent to sign-in', async () => {
+  it('signed-out visitor redirected to sign-in', async () => {
     const response = await request(vault.url).get('/compte/supprimer');
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe(`/auth/login?returnTo=${encodeURIComponent('/compte/supprimer')}`);
   });
 
-  it('erasure without CSRF token erases nothing', async () => {
+  it('erasure without CSRF token', async () => {
     const response = await postErasure(camille, { compris: 'oui' });
     expect(response.status).toBe(403);
     expect(await documentCount(camille)).toBe(1);
   });
 
-  it('erasure without the box ticked erases nothing', async () => {
+  it('erasure without ticked box', async () => {
     const response = await postErasure(camille, { _csrf: camille.csrfToken });
     expect(response.status).toBe(400);
     expect(response.text).toContain('<title>Erreur – Supprimer mon compte – Coffre</title>');
@@ -65,7 +65,7 @@ describe('account pages', () => {
     expect(await documentCount(camille)).toBe(1);
   });
 
-  it('old sign-in gets a new sign-in link', async () => {
+  it('old sign-in offers reauthentication', async () => {
     await superuserQuery(vault, "update sessions set auth_time = now() - interval '6 minutes' where account_id = $1", [camille.accountId]);
     try {
       const page = await request(vault.url).get('/compte/supprimer').set('Cookie', camille.cookie);
@@ -74,9 +74,9 @@ describe('account pages', () => {
       const reauth = `/auth/login?returnTo=${encodeURIComponent('/compte/supprimer')}&amp;reauth=1`;
       expect(page.text).toContain(`href="${reauth}"`);
 
-      const refused = await postErasure(camille, { _csrf: camille.csrfToken, compris: 'oui' });
-      expect(refused.status).toBe(403);
-      expect(refused.text).toContain('Identifiez-vous à nouveau pour confirmer');
+      const rejected = await postErasure(camille, { _csrf: camille.csrfToken, compris: 'oui' });
+      expect(rejected.status).toBe(403);
+      expect(rejected.text).toContain('Identifiez-vous à nouveau pour confirmer');
       expect(await documentCount(camille)).toBe(1);
       expect((await auditRows(vault, 'account.erase')).at(-1)).toMatchObject({ actor_id: camille.accountId, outcome: 'deny', reason: 'reauthentication_required' });
     } finally {
@@ -84,7 +84,7 @@ describe('account pages', () => {
     }
   });
 
-  it('new sign-in asks the provider to authenticate again', async () => {
+  it('reauthentication sends prompt=login', async () => {
     const response = await request(vault.url).get('/auth/login').query({ returnTo: '/compte/supprimer', reauth: '1' });
     expect(response.status).toBe(303);
     const authorization = new URL(response.headers.location as string);
@@ -95,7 +95,7 @@ describe('account pages', () => {
     expect(new URL(usual.headers.location as string).searchParams.get('prompt')).toBeNull();
   });
 
-  it('erasure shows a certificate that verifies', async () => {
+  it('erasure shows verifiable certificate', async () => {
     const response = await postErasure(dominique, { _csrf: dominique.csrfToken, compris: 'oui' });
     expect(response.status).toBe(200);
     expect(response.text).toContain('<title>Compte supprimé – Coffre</title>');

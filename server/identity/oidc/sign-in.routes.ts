@@ -42,8 +42,8 @@ export function signInRoutes(ctx: AppContext, relyingParty: RelyingParty, roleSo
         reasonEn: 'a path of the vault starting with "/" is expected',
       });
     }
-    // `reauth=1` asks the provider for a new authentication even when it
-    // still has a session, as the erasure of an account requires.
+    // `reauth=1` requests a new authentication from the provider even when
+    // it still has a session, because the erasure of an account requires one.
     const reauthenticate = req.query.reauth === '1';
     try {
       await startSignIn(ctx, relyingParty, res, returnTo, reauthenticate);

@@ -1,7 +1,7 @@
 import { csrfField, errorFor, errorSummary, choiceFieldset, type FormErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 
-/** What the erasure page shows: the form, or the sign-in it needs first, and the form's errors. */
+/** State of the erasure page: the form, or the new sign-in it needs first, and the form's errors. */
 export interface ErasurePageState {
   csrfToken: string;
   /** False when the sign-in is five minutes old or more, which the erasure refuses. */
@@ -11,7 +11,7 @@ export interface ErasurePageState {
 
 const REAUTH_URL = `/auth/login?returnTo=${encodeURIComponent('/compte/supprimer')}&reauth=1`;
 
-/** "Mon compte": taking everything out, and leaving for good. */
+/** Renders "Mon compte": the export of the whole vault, and the erasure of the account. */
 export function accountPage(): SafeHtml {
   return html`<h1>Mon compte</h1>
 <h2>Récupérer tout mon coffre</h2>
@@ -29,7 +29,7 @@ export function accountPage(): SafeHtml {
 <p><a class="fr-link" href="/compte/supprimer">Voir ce que fait la suppression et la confirmer</a></p>`;
 }
 
-/** The confirmation page of the erasure, which says in plain words what it does and what stays. */
+/** Renders the erasure's confirmation page, which explains in plain words what is destroyed and what is kept. */
 export function erasurePage(state: ErasurePageState): SafeHtml {
   return html`<h1>Supprimer mon compte</h1>
 ${errorSummary(state.errors)}
@@ -69,7 +69,7 @@ function reauthenticationNotice(): SafeHtml {
 <p><a class="fr-btn" href="${REAUTH_URL}">M'identifier à nouveau</a></p>`;
 }
 
-/** The page after the erasure, with the certificate to keep, or a notice when it could not be issued. */
+/** Renders the page after the erasure, with the certificate to keep, or a notice when it could not be issued. */
 export function erasedPage(certificate: string | null): SafeHtml {
   if (certificate === null) {
     return html`<h1>Votre compte est supprimé</h1>

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 
+import { ERASURE_MAX_SIGN_IN_AGE_MS } from '../../../policies/index.js';
 import type { AppContext } from '../../context.js';
 import { issueErasureCertificate } from '../../erasure/erasure-certificate.service.js';
 import { eraseAccount } from '../../erasure/erasure.service.js';
@@ -12,11 +13,8 @@ import { accountPage, erasedPage, erasurePage, type ErasurePageState } from './a
 import { formValue, parseForm, requireFormCsrf } from '../forms.js';
 import { sendPage } from '../page-response.js';
 
-/** Field of the erasure form: the box that says the person understands it cannot be undone. */
+/** Field of the erasure form: the box the person ticks to confirm that the erasure cannot be undone. */
 export const UNDERSTOOD_FIELD = 'compris';
-
-/** How recent a sign-in must be to erase, as `policies/account-erasure.policy.ts` decides. */
-const RECENT_SIGN_IN_MS = 5 * 60 * 1000;
 
 /**
  * "Mon compte": the export of the whole vault, and the erasure of the
@@ -66,7 +64,7 @@ export function accountPageRoutes(ctx: AppContext): Router {
       certificate = JSON.stringify(await issueErasureCertificate(ctx, erasure), null, 2);
     } catch (error) {
       // NOTE: as in the API, the erasure has committed and the certificate
-      // cannot be issued again; the page says so instead of failing.
+      // cannot be issued again, so the page tells the person instead of failing.
       logger.error('erasure certificate failed after the erasure committed', { requestId: actor.requestId, accountId: actor.accountId, error });
     }
     // The erasure ended the session, so the page is rendered signed out:
@@ -83,5 +81,5 @@ function sendErasurePage(res: Parameters<typeof sendPage>[0], state: ErasurePage
 }
 
 function isRecent(authTime: Date): boolean {
-  return Date.now() - authTime.getTime() < RECENT_SIGN_IN_MS;
+  return Date.now() - authTime.getTime() < ERASURE_MAX_SIGN_IN_AGE_MS;
 }
