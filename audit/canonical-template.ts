@@ -99,9 +99,15 @@ export function matchesCanonicalEntry(buffer: Buffer, start: number, length: num
   return matchLiteral(buffer, position, end, END) === end
 }
 
+// Byte loops rather than Buffer.compare: these spans are a few dozen bytes,
+// shorter than the cost of crossing into native code for each comparison.
 function matchLiteral(buffer: Buffer, position: number, end: number, text: Buffer): number {
-  if (position + text.length > end) return -1
-  return buffer.compare(text, 0, text.length, position, position + text.length) === 0 ? position + text.length : -1
+  const length = text.length
+  if (position + length > end) return -1
+  for (let index = 0; index < length; index++) {
+    if (buffer[position + index] !== text[index]) return -1
+  }
+  return position + length
 }
 
 /** Matches a text column: `null`, or its bytes between quotes when they need no escaping. */
@@ -111,11 +117,12 @@ function matchText(buffer: Buffer, position: number, end: number, field: FieldRe
   const valueStart = position + 1
   const valueEnd = valueStart + field.length
   if (valueEnd + 1 > end || buffer[position] !== QUOTE || buffer[valueEnd] !== QUOTE) return -1
+  const shift = valueStart - field.start
   for (let index = field.start; index < field.start + field.length; index++) {
     const byte = buffer[index]!
-    if (byte < 0x20 || byte > 0x7e || byte === QUOTE || byte === BACKSLASH) return -1
+    if (byte < 0x20 || byte > 0x7e || byte === QUOTE || byte === BACKSLASH || buffer[index + shift] !== byte) return -1
   }
-  return buffer.compare(buffer, field.start, field.start + field.length, valueStart, valueEnd) === 0 ? valueEnd + 1 : -1
+  return valueEnd + 1
 }
 
 /** Matches a non-negative integer written without leading zeros. */

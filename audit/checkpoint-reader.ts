@@ -17,6 +17,24 @@ export async function readCheckpoints(client: pg.PoolClient, chain: number): Pro
   return rows.map(toStoredCheckpoint)
 }
 
+/**
+ * Reads the checkpoints of every chain in `chains`, each chain's in seq then
+ * id order, through the client in the verification's snapshot.
+ */
+export async function readCheckpointsByChain(client: pg.PoolClient, chains: readonly number[]): Promise<Map<number, StoredCheckpoint[]>> {
+  const { rows } = await client.query(
+    'select id, chain, seq, head_hash, time, key_id, message, signature from audit_checkpoints where chain = any($1::smallint[]) order by chain, seq, id',
+    [chains],
+  )
+  const byChain = new Map<number, StoredCheckpoint[]>()
+  for (const checkpoint of rows.map(toStoredCheckpoint)) {
+    const list = byChain.get(checkpoint.chain) ?? []
+    list.push(checkpoint)
+    byChain.set(checkpoint.chain, list)
+  }
+  return byChain
+}
+
 /** Cursor over checkpoints held in memory, consumed in order. */
 export class CheckpointQueue {
   readonly #checkpoints: StoredCheckpoint[]

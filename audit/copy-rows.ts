@@ -110,3 +110,13 @@ function parseRow(buffer: Buffer, offset: number, batch: CopyBatch): number | un
   batch.rows++
   return position
 }
+
+/**
+ * Reads a big-endian int64 field as a number, exact below 2^53, which seqs
+ * and microsecond times stay under. A field that is not 8 bytes gives NaN,
+ * which fails every comparison.
+ */
+export function readInt64(buffer: Buffer, start: number, length: number): number {
+  if (length !== 8) return Number.NaN
+  return buffer.readInt32BE(start) * 0x1_0000_0000 + buffer.readUInt32BE(start + 4)
+}

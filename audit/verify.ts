@@ -1,6 +1,8 @@
 /**
  * Verification of the audit hash chain and its checkpoints.
  */
+import { availableParallelism } from 'node:os'
+
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
@@ -11,7 +13,9 @@ import { CheckpointQueue, readCheckpoints } from './checkpoint-reader.js'
 import { checkCopiedRow, VERIFIED_COLUMNS } from './copied-entry-check.js'
 import { readCopyRows, type CopyBatch } from './copy-rows.js'
 import { GENESIS_HASH } from './entry.js'
+import { verifyByScan, type ScanOutcome } from './scan-verification.js'
 import type { ChainPosition } from './stored-entry-check.js'
+import { findRowOutsideKnownChains } from './stray-rows.js'
 import type { StoredCheckpoint, VerificationFailure, VerificationReport } from './verification-report.js'
 
 export type {
@@ -31,20 +35,39 @@ export interface VerifyChainOptions {
    * throws aborts verification. Without it, signatures are not checked.
    */
   verifySignature?: (checkpoint: StoredCheckpoint) => Promise<boolean>
+  /**
+   * Worker threads that scan the log in parallel, from 0 to 16. With 0,
+   * the chains are read one after the other in seq order on one
+   * connection. By default: 0 for a log under 32 MiB, where starting
+   * threads costs more than it saves, else one per core up to 8.
+   */
+  workers?: number
+  /**
+   * Called once after a parallel scan with how it ended: `scan` when the
+   * report comes from the scan, `fallback` when a doubt sent verification
+   * chain by chain, `worker_error` when a worker failed and verification
+   * went chain by chain. Tests and benchmarks use it to know which path
+   * produced the report.
+   */
+  onScan?: (outcome: ScanOutcome) => void
 }
+
+export type { ScanOutcome } from './scan-verification.js'
 
 const DEFAULT_BATCH_SIZE = 5_000
 const MAX_BATCH_SIZE = 100_000
+const MAX_WORKERS = 16
+const DEFAULT_MAX_WORKERS = 8
+const PARALLEL_FROM_BYTES = 32 * 1024 * 1024
 
 
 /**
  * Verifies the audit log and reports the first entry or checkpoint that does
  * not verify.
  *
- * Reads every chain in seq order from one read-only REPEATABLE READ
- * snapshot, so appends that commit meanwhile neither appear halfway nor make
- * checkpoints look ahead of the chain. Entries arrive through a binary COPY
- * on a client of the pool behind `db`. For each entry it checks the
+ * Reads from one read-only REPEATABLE READ snapshot, so appends that commit
+ * meanwhile neither appear halfway nor make checkpoints look ahead of the
+ * chain. Entries arrive through a binary COPY. For each entry it checks the
  * sequence from 1 without gaps, the link to the previous hash, the stored
  * hash against SHA-256 over the stored canonical bytes, and the canonical
  * bytes against the row. Each checkpoint's head hash must equal the
@@ -52,14 +75,24 @@ const MAX_BATCH_SIZE = 100_000
  * entries removed from the end. Without such a checkpoint, removal of the
  * last entries cannot be detected from the database alone.
  *
+ * A large log is first scanned in parallel in physical order
+ * (`parallel-scan.ts`). When that scan cannot prove the log valid, the
+ * chains are read again one by one in seq order, which names the first
+ * failure. Both paths give the same report.
+ *
  * `db` must be an instance from `openDatabase`, not a transaction, because
  * verification opens its own. Throws a `RangeError` for an invalid batch
- * size, and rethrows database errors and errors thrown by `verifySignature`.
+ * size or worker count, and rethrows database errors and errors thrown by
+ * `verifySignature`.
  */
 export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions = {}): Promise<VerificationReport> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new RangeError(`invalid batchSize ${batchSize}: must be an integer from 1 to ${MAX_BATCH_SIZE}`)
+  }
+  const { workers } = options
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS)) {
+    throw new RangeError(`invalid workers ${workers}: must be an integer from 0 to ${MAX_WORKERS}`)
   }
 
   const client = await poolOf(db).connect()
@@ -76,7 +109,9 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     // The whole log is read in this transaction, which may outlast the
     // pool's statement timeout on a large log.
     await client.query('set local statement_timeout = 0')
-    const report = await verifyChains(client, batchSize, options.verifySignature)
+    const parts = workers ?? (await defaultWorkers(client))
+    const scanned = parts > 0 ? await verifyByScan(client, poolOf(db), parts, batchSize, options) : null
+    const report = scanned ?? (await verifyChainsInOrder(client, batchSize, options.verifySignature))
     if (report.valid) {
       await client.query('commit')
       reusable = true
@@ -88,7 +123,13 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
   }
 }
 
-async function verifyChains(
+/** Chooses one worker per core, up to 8, for a log of 32 MiB or more, and none below. */
+async function defaultWorkers(client: pg.PoolClient): Promise<number> {
+  const { rows } = await client.query<{ bytes: string }>(`select pg_relation_size('audit_events') as bytes`)
+  return Number(rows[0]!.bytes) < PARALLEL_FROM_BYTES ? 0 : Math.min(DEFAULT_MAX_WORKERS, availableParallelism())
+}
+
+async function verifyChainsInOrder(
   client: pg.PoolClient,
   batchSize: number,
   verifySignature: VerifyChainOptions['verifySignature'],
@@ -235,25 +276,4 @@ function recordHead(report: VerificationReport, position: ChainPosition): void {
   if (position.seq > 1) {
     report.head = { chain: position.chain, seq: position.seq - 1, hash: position.prevHash.toString('hex') }
   }
-}
-
-/** Finds an entry or checkpoint in a chain that the log does not use, which nothing else would verify. */
-async function findRowOutsideKnownChains(client: pg.PoolClient): Promise<VerificationFailure | null> {
-  for (const table of ['audit_events', 'audit_checkpoints']) {
-    const { rows } = await client.query<{ chain: number; seq: string }>(
-      `select chain, seq from ${table} where not (chain = any($1::smallint[])) order by chain, seq limit 1`,
-      [AUDIT_CHAINS],
-    )
-    const row = rows[0]
-    if (row !== undefined) {
-      const kind = table === 'audit_events' ? 'entry' : 'checkpoint'
-      return {
-        kind: 'unknown_chain',
-        chain: Number(row.chain),
-        seq: Number(row.seq),
-        detail: `${kind} ${row.seq} belongs to chain ${row.chain}, which the audit log does not use`,
-      }
-    }
-  }
-  return null
 }

@@ -16,6 +16,7 @@ import {
 import { entryToRow } from '../../audit/event-row.js'
 import { verifyChain, type StoredCheckpoint } from '../../audit/verify.js'
 import { resetAuditLog as emptyAuditLog } from '../support/audit-log.js'
+import { verifyBothWays } from '../support/verify-both-ways.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
 let database: TestDatabase
@@ -146,7 +147,7 @@ describe('appendAuditEvent', () => {
   test('200 appends verify as valid', async () => {
     const entries = await appendMany(200)
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(true)
     expect(report.failure).toBeUndefined()
@@ -159,7 +160,7 @@ describe('appendAuditEvent', () => {
   test.each([1, 7, 50, 200])('verification with batch size %i agrees', async (batchSize) => {
     await appendMany(200)
 
-    const report = await verifyChain(db, { batchSize })
+    const report = await verifyBothWays(db, { batchSize })
 
     expect(report.valid).toBe(true)
     expect(report.entriesChecked).toBe(200)
@@ -197,7 +198,7 @@ describe('appendAuditEvent', () => {
       ),
     )
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(true)
     expect(report.entriesChecked).toBe(50)
@@ -213,7 +214,7 @@ describe('appendAuditEvent', () => {
     const entry = await appendOne(sampleEvent(), earlier)
 
     expect(entry.time).toBe('2025-06-01T12:00:00.500Z')
-    expect((await verifyChain(db)).valid).toBe(true)
+    expect((await verifyBothWays(db)).valid).toBe(true)
   })
 
   test('free text action is rejected before writing', async () => {
@@ -237,7 +238,7 @@ describe('appendAuditEvent', () => {
     const next = await appendOne()
     expect(next.seq).toBe(4)
     expect(next.prevHash).toBe(await storedHash(3))
-    expect((await verifyChain(db)).valid).toBe(true)
+    expect((await verifyBothWays(db)).valid).toBe(true)
   })
 })
 
@@ -271,7 +272,7 @@ describe('append-only triggers', () => {
     await sql`delete from audit_events where seq = 2`.execute(db).catch(() => undefined)
     await sql`truncate audit_events, audit_checkpoints`.execute(db).catch(() => undefined)
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
     expect(report.valid).toBe(true)
     expect(report.entriesChecked).toBe(3)
     expect(report.checkpointsChecked).toBe(1)
@@ -291,7 +292,7 @@ describe('append-only triggers', () => {
 
 describe('verifyChain on tampered logs', () => {
   test('empty log is valid', async () => {
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report).toEqual({ valid: true, heads: [], entriesChecked: 0, checkpointsChecked: 0, head: null })
   })
@@ -308,7 +309,7 @@ describe('verifyChain on tampered logs', () => {
         .execute()
     })
 
-    const report = await verifyChain(db, { batchSize: 4 })
+    const report = await verifyBothWays(db, { batchSize: 4 })
 
     expect(report.valid).toBe(false)
     expect(report.failure).toMatchObject({ kind: 'hash_mismatch', chain: CHAIN, seq: 7 })
@@ -331,7 +332,7 @@ describe('verifyChain on tampered logs', () => {
         .execute()
     })
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'hash_mismatch', seq: 8 })
     expect(report.failure?.detail).toContain('previous hash differs from the hash of entry 7')
@@ -341,7 +342,7 @@ describe('verifyChain on tampered logs', () => {
     await appendMany(20)
     await tamper((trx) => trx.deleteFrom('audit_events').where('seq', '=', 5).execute())
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(false)
     expect(report.failure).toMatchObject({ kind: 'sequence_gap', seq: 5 })
@@ -381,7 +382,7 @@ describe('verifyChain on tampered logs', () => {
       `.execute(trx),
     )
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(false)
     expect(report.failure).toMatchObject({ kind: 'hash_mismatch', seq: 3 })
@@ -413,7 +414,7 @@ describe('verifyChain on tampered logs', () => {
       await appendMany(20)
       await insertAtTen(() => randomBytes(32).toString('hex'))
 
-      const report = await verifyChain(db)
+      const report = await verifyBothWays(db)
 
       expect(report.failure).toMatchObject({ kind: 'hash_mismatch', seq: 10 })
     })
@@ -422,7 +423,7 @@ describe('verifyChain on tampered logs', () => {
       await appendMany(20)
       await insertAtTen((prevHash, canonical) => chainHash(prevHash, canonical))
 
-      const report = await verifyChain(db)
+      const report = await verifyBothWays(db)
 
       // Entry 10 is well formed and links to 9. The shifted entry after it
       // still links to 9 too, so the chain breaks there.
@@ -435,7 +436,7 @@ describe('verifyChain on tampered logs', () => {
     await appendMany(10)
     await tamper((trx) => trx.updateTable('audit_events').set({ subject_id: randomUUID() }).where('seq', '=', 6).execute())
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'entry_mismatch', seq: 6 })
     expect(report.failure?.detail).toBe('column subject_id differs from the hashed entry')
@@ -447,7 +448,7 @@ describe('verifyChain on tampered logs', () => {
       sql`update audit_events set time = time - interval '1 day' where seq = 4`.execute(trx),
     )
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'entry_mismatch', seq: 4 })
     expect(report.failure?.detail).toBe('column time differs from the hashed entry')
@@ -463,7 +464,7 @@ describe('verifyChain on tampered logs', () => {
       await trx.updateTable('audit_events').set({ canonical: spaced, hash: Buffer.from(hash, 'hex') }).where('seq', '=', 2).execute()
     })
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'entry_mismatch', seq: 2 })
   })
@@ -477,7 +478,7 @@ describe('verifyChain on tampered logs', () => {
     const canonical = entryCanonicalBytes(entry)
     await db.insertInto('audit_events').values(entryToRow(entry, canonical, chainHash(GENESIS_HASH, canonical))).execute()
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'unknown_chain', chain: AUDIT_CHAIN_COUNT, seq: 1 })
     expect(report.entriesChecked).toBe(3)
@@ -492,7 +493,7 @@ describe('verifyChain on tampered logs', () => {
       }),
     )
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'checkpoint_mismatch', seq: 10 })
   })
@@ -507,7 +508,7 @@ describe('verifyChain on tampered logs', () => {
       }),
     )
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(true)
   })
@@ -517,7 +518,7 @@ describe('verifyChain on tampered logs', () => {
     await insertCheckpoint(20, await storedHash(20))
     await tamper((trx) => trx.deleteFrom('audit_events').where('seq', '>=', 18).execute())
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'checkpoint_mismatch', seq: 20 })
     expect(report.failure?.detail).toContain('entries after 17 are missing')
@@ -528,7 +529,7 @@ describe('verifyChain on tampered logs', () => {
     await appendMany(20)
     await tamper((trx) => trx.deleteFrom('audit_events').where('seq', '>=', 18).execute())
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.valid).toBe(true)
     expect(report.entriesChecked).toBe(17)
@@ -542,7 +543,7 @@ describe('verifyChain checkpoints', () => {
       await insertCheckpoint(seq, await storedHash(seq))
     }
 
-    const report = await verifyChain(db, { batchSize: 3 })
+    const report = await verifyBothWays(db, { batchSize: 3 })
 
     expect(report.valid).toBe(true)
     expect(report.checkpointsChecked).toBe(5)
@@ -553,7 +554,7 @@ describe('verifyChain checkpoints', () => {
     await insertCheckpoint(5, await storedHash(5))
     await insertCheckpoint(12, randomBytes(32).toString('hex'))
 
-    const report = await verifyChain(db)
+    const report = await verifyBothWays(db)
 
     expect(report.failure).toMatchObject({ kind: 'checkpoint_mismatch', seq: 12 })
     expect(report.checkpointsChecked).toBe(1)
@@ -565,7 +566,9 @@ describe('verifyChain checkpoints', () => {
     await insertCheckpoint(8, await storedHash(8))
     const seen: StoredCheckpoint[] = []
 
+    // Chain by chain only: the parallel scan calls the verifier again when it falls back.
     const report = await verifyChain(db, {
+      workers: 0,
       verifySignature: async (checkpoint) => {
         seen.push(checkpoint)
         return false
@@ -582,13 +585,27 @@ describe('verifyChain checkpoints', () => {
     await appendMany(10)
     await insertCheckpoint(8, await storedHash(8))
 
-    const report = await verifyChain(db, { verifySignature: async () => true })
+    const report = await verifyBothWays(db, { verifySignature: async () => true })
 
     expect(report.valid).toBe(true)
     expect(report.checkpointsChecked).toBe(1)
   })
 
+  test('signature verifier returning false, with a parallel scan', async () => {
+    await appendMany(10)
+    await insertCheckpoint(8, await storedHash(8))
+
+    const report = await verifyBothWays(db, { verifySignature: async () => false })
+
+    expect(report.failure).toMatchObject({ kind: 'bad_signature', seq: 8 })
+  })
+
   test('invalid batch size is rejected', async () => {
     await expect(verifyChain(db, { batchSize: 0 })).rejects.toThrow('invalid batchSize 0')
+  })
+
+  test('invalid worker count is rejected', async () => {
+    await expect(verifyChain(db, { workers: 17 })).rejects.toThrow('invalid workers 17: must be an integer from 0 to 16')
+    await expect(verifyChain(db, { workers: 1.5 })).rejects.toThrow('invalid workers 1.5')
   })
 })

@@ -8,11 +8,12 @@ import { chainOf } from '../../audit/chains.js'
 import { checkpointMessageBytes, encodePublicKey, verifyCheckpointSignature, type AuditKeySet } from '../../audit/checkpoint-message.js'
 import { createDatabaseSignatureVerifier, loadAuditKeySet } from '../../audit/checkpoint-signatures.js'
 import { writeCheckpoint } from '../../audit/checkpoint-writer.js'
-import { verifyChain, type VerificationReport } from '../../audit/verify.js'
+import type { VerificationReport } from '../../audit/verify.js'
 import { envKeyProvider } from '../../crypto/env-key-provider.js'
 import { createAuditSigningKey, signDetached, type AuditSigningKey } from '../../crypto/signing-key.js'
 import { loadOrCreateSigningKey, rotateSigningKey } from '../../server/audit/signing-key.repository.js'
 import { resetAuditLog } from '../support/audit-log.js'
+import { verifyBothWays } from '../support/verify-both-ways.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
 // Tampered copies of a signed chain, each named after the mutation applied.
@@ -74,7 +75,7 @@ async function tamper(work: (trx: Transaction<any>) => Promise<unknown>): Promis
 }
 
 async function verifyWithSignatures(): Promise<VerificationReport> {
-  return verifyChain(db, { verifySignature: await createDatabaseSignatureVerifier(db) })
+  return verifyBothWays(db, { verifySignature: await createDatabaseSignatureVerifier(db) })
 }
 
 /** Builds entries 1..10 with checkpoints at 4 and 10. */
