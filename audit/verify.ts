@@ -8,6 +8,7 @@ import type pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
 
 import { poolOf } from '../server/db/pool.js'
+import { logger } from '../server/logging/logger.js'
 import { AUDIT_CHAINS } from './chains.js'
 import { CheckpointQueue, readCheckpoints } from './checkpoint-reader.js'
 import { checkCopiedRow, VERIFIED_COLUMNS } from './copied-entry-check.js'
@@ -81,9 +82,11 @@ const PARALLEL_FROM_BYTES = 32 * 1024 * 1024
  * failure. Both paths give the same report.
  *
  * `db` must be an instance from `openDatabase`, not a transaction, because
- * verification opens its own. Throws a `RangeError` for an invalid batch
- * size or worker count, and rethrows database errors and errors thrown by
- * `verifySignature`.
+ * verification opens its own. Verifications of one process run one at a
+ * time, because each keeps a pooled connection and its workers' connections
+ * busy for as long as it reads. A call made during another waits for it.
+ * Throws a `RangeError` for an invalid batch size or worker count, and
+ * rethrows database errors and errors thrown by `verifySignature`.
  */
 export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions = {}): Promise<VerificationReport> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
@@ -95,6 +98,11 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     throw new RangeError(`invalid workers ${workers}: must be an integer from 0 to ${MAX_WORKERS}`)
   }
 
+  return oneAtATime(() => verifyInSnapshot(db, batchSize, options))
+}
+
+async function verifyInSnapshot(db: Kysely<any>, batchSize: number, options: VerifyChainOptions): Promise<VerificationReport> {
+  const started = performance.now()
   const client = await poolOf(db).connect()
   // A server that ends the connection (a shutdown, a dropped database) also
   // emits 'error' on the client. The pending query rejects with the same
@@ -109,9 +117,16 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     // The whole log is read in this transaction, which may outlast the
     // pool's statement timeout on a large log.
     await client.query('set local statement_timeout = 0')
-    const parts = workers ?? (await defaultWorkers(client))
+    const parts = options.workers ?? (await defaultWorkers(client))
     const scanned = parts > 0 ? await verifyByScan(client, poolOf(db), parts, batchSize, options) : null
     const report = scanned ?? (await verifyChainsInOrder(client, batchSize, options.verifySignature))
+    logger.info('audit log verified', {
+      valid: report.valid,
+      entriesChecked: report.entriesChecked,
+      workers: parts,
+      path: scanned === null ? 'in_order' : 'scan',
+      milliseconds: Math.round(performance.now() - started),
+    })
     if (report.valid) {
       await client.query('commit')
       reusable = true
@@ -121,6 +136,16 @@ export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions =
     client.off('error', ignore)
     client.release(!reusable)
   }
+}
+
+// The end of the queue of this process's verifications.
+let lastVerification: Promise<unknown> = Promise.resolve()
+
+/** Runs `work` after every verification started before it has settled. */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = lastVerification.then(work)
+  lastVerification = run.catch(() => undefined)
+  return run
 }
 
 /** Chooses one worker per core, up to 8, for a log of 32 MiB or more, and none below. */

@@ -600,6 +600,39 @@ describe('verifyChain checkpoints', () => {
     expect(report.failure).toMatchObject({ kind: 'bad_signature', seq: 8 })
   })
 
+  test('concurrent verifications run one at a time', async () => {
+    await appendMany(4)
+    await insertCheckpoint(4, await storedHash(4))
+    let enterFirst!: () => void
+    const firstEntered = new Promise<void>((resolve) => (enterFirst = resolve))
+    let releaseFirst!: () => void
+    const firstReleased = new Promise<void>((resolve) => (releaseFirst = resolve))
+    let secondStarted = false
+
+    const first = verifyChain(db, {
+      verifySignature: async () => {
+        enterFirst()
+        await firstReleased
+        return true
+      },
+    })
+    const second = verifyChain(db, {
+      verifySignature: async () => {
+        secondStarted = true
+        return true
+      },
+    })
+    await firstEntered
+    // The second call has had time to read the whole log, had it not waited.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(secondStarted).toBe(false)
+
+    releaseFirst()
+    expect((await first).valid).toBe(true)
+    expect((await second).valid).toBe(true)
+    expect(secondStarted).toBe(true)
+  })
+
   test('invalid batch size is rejected', async () => {
     await expect(verifyChain(db, { batchSize: 0 })).rejects.toThrow('invalid batchSize 0')
   })
