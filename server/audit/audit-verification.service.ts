@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../../audit/append.js';
 import { createDatabaseSignatureVerifier } from '../../audit/checkpoint-signatures.js';
 import type { ChainHead } from '../../audit/verification-report.js';
 import { verifyChain, type VerificationReport } from '../../audit/verify.js';
+import type { KeyProvider } from '../../crypto/key-provider.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { logger } from '../logging/logger.js';
@@ -42,8 +43,8 @@ export interface VerificationActor {
  * Throws `audit_unavailable` when the entry cannot be written, so no report
  * leaves without its record.
  */
-export async function verifyAuditLog(db: Kysely<Database>, actor: VerificationActor): Promise<VerificationView> {
-  const report = await verifyChain(db, { verifySignature: await createDatabaseSignatureVerifier(db) });
+export async function verifyAuditLog(db: Kysely<Database>, keys: KeyProvider, actor: VerificationActor): Promise<VerificationView> {
+  const report = await verifyChain(db, { verifySignature: await createDatabaseSignatureVerifier(db, keys) });
   const latestCheckpoint = await latestCheckpointWithin(db, report.heads);
 
   await recordVerification(db, actor, 'allow', report.valid ? null : report.failure?.kind ?? null);

@@ -19,7 +19,7 @@ export function auditRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get(AUDIT_KEYS_PATH, async (_req, res) => {
-    const keySet = await loadAuditKeySet(ctx.db);
+    const keySet = await loadAuditKeySet(ctx.db, ctx.keys);
     // no-store, so a rotation is visible at once.
     res.status(200).type('application/json').set('Cache-Control', 'no-store').send(JSON.stringify(keySet));
   });
@@ -32,7 +32,7 @@ export function auditRoutes(ctx: AppContext): Router {
       throw new AppError('forbidden');
     }
 
-    const view = await verifyAuditLog(ctx.db, { ...actor, actorType: 'dpo' });
+    const view = await verifyAuditLog(ctx.db, ctx.keys, { ...actor, actorType: 'dpo' });
     res.status(200).set('Cache-Control', 'no-store').json(view);
   });
 

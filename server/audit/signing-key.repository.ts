@@ -2,8 +2,10 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 
 import { appendAuditEvent } from '../../audit/append.js';
 import { writeCheckpoints, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
+import { keyLineageBytes, type LineageKey } from '../../audit/key-lineage.js';
+import { readStoredAuditKeys, trustedKeyIds } from '../../audit/trusted-keys.js';
 import type { KeyProvider } from '../../crypto/key-provider.js';
-import { createAuditSigningKey, unwrapAuditSigningKey, type AuditSigningKey } from '../../crypto/signing-key.js';
+import { createAuditSigningKey, signDetached, unwrapAuditSigningKey, type AuditSigningKey } from '../../crypto/signing-key.js';
 import type { Database } from '../db/schema.js';
 import { logger } from '../logging/logger.js';
 
@@ -44,9 +46,13 @@ export async function loadOrCreateSigningKey(db: Kysely<Database>, keys: KeyProv
   return db.transaction().execute(async (trx) => {
     await lockSigningKeys(trx);
     const current = await readCurrentKey(trx, keys);
-    if (current !== null) return current;
+    if (current !== null) {
+      if (!current.hasLineage) await recordFirstLineage(trx, current.key, now);
+      return current.key;
+    }
 
-    const created = await insertNewKey(trx, keys, now);
+    // A first key succeeds no key: any row left in the table stays untrusted.
+    const created = await insertNewKey(trx, keys, now, []);
     logger.info('audit signing key created', { keyId: created.keyId });
     return created;
   });
@@ -67,7 +73,18 @@ export async function rotateSigningKey(
 ): Promise<SigningKeyRotation> {
   const { key, retiredKeyIds } = await db.transaction().execute(async (trx) => {
     await lockSigningKeys(trx);
-    const created = await insertNewKey(trx, keys, now);
+    const current = await readCurrentKey(trx, keys);
+    if (current !== null) {
+      if (!current.hasLineage) await recordFirstLineage(trx, current.key, now);
+      current.key.secretKey.fill(0);
+    }
+
+    // The new key vouches for the keys trusted now, and only for them: a key
+    // inserted into the table without the master key stays out of the lineage.
+    const rows = await readStoredAuditKeys(trx);
+    const trusted = await trustedKeyIds(rows, keys);
+    const predecessors = rows.filter((row) => trusted.has(row.key_id)).map((row) => ({ keyId: row.key_id, publicKey: new Uint8Array(row.public_key) }));
+    const created = await insertNewKey(trx, keys, now, predecessors);
 
     const retired = await trx
       .updateTable('audit_signing_keys')
@@ -101,10 +118,10 @@ async function lockSigningKeys(trx: Transaction<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${SIGNING_KEY_LOCK_KEY}::bigint)`.execute(trx);
 }
 
-async function readCurrentKey(trx: Transaction<Database>, keys: KeyProvider): Promise<AuditSigningKey | null> {
+async function readCurrentKey(trx: Transaction<Database>, keys: KeyProvider): Promise<{ key: AuditSigningKey; hasLineage: boolean } | null> {
   const row = await trx
     .selectFrom('audit_signing_keys')
-    .select(['key_id', 'public_key', 'wrapped_secret', 'kek_id'])
+    .select(['key_id', 'public_key', 'wrapped_secret', 'kek_id', 'lineage'])
     .where('retired_at', 'is', null)
     .orderBy('created_at', 'desc')
     .limit(1)
@@ -113,11 +130,32 @@ async function readCurrentKey(trx: Transaction<Database>, keys: KeyProvider): Pr
   if (row.wrapped_secret === null || row.kek_id === null) {
     throw new Error(`audit signing key ${row.key_id} is current but has no wrapped secret; run npm run audit:rotate-key to replace it`);
   }
-  return unwrapAuditSigningKey(keys, row.key_id, new Uint8Array(row.public_key), { kekId: row.kek_id, wrapped: new Uint8Array(row.wrapped_secret) });
+  const key = await unwrapAuditSigningKey(keys, row.key_id, new Uint8Array(row.public_key), { kekId: row.kek_id, wrapped: new Uint8Array(row.wrapped_secret) });
+  return { key, hasLineage: row.lineage !== null };
 }
 
-async function insertNewKey(trx: Transaction<Database>, keys: KeyProvider, now: Date): Promise<AuditSigningKey> {
+/**
+ * Signs a lineage for a current key made before lineages existed. It names
+ * every other key in the table as they are now, trusting the table this
+ * once, because their secrets are erased and nothing else can vouch for them.
+ */
+async function recordFirstLineage(trx: Transaction<Database>, key: AuditSigningKey, now: Date): Promise<void> {
+  const others = (await readStoredAuditKeys(trx)).filter((row) => row.key_id !== key.keyId);
+  const predecessors = others.map((row) => ({ keyId: row.key_id, publicKey: new Uint8Array(row.public_key) }));
+  const lineage = await signedLineage(key, predecessors, now);
+  await trx.updateTable('audit_signing_keys').set(lineage).where('key_id', '=', key.keyId).execute();
+  logger.info('audit signing key lineage recorded', { keyId: key.keyId, predecessorKeyIds: others.map((row) => row.key_id) });
+}
+
+/** Builds and signs the key's lineage, as the columns that store it. */
+async function signedLineage(key: AuditSigningKey, predecessors: LineageKey[], now: Date): Promise<{ lineage: Buffer; lineage_signature: Buffer }> {
+  const bytes = keyLineageBytes({ key: { keyId: key.keyId, publicKey: key.publicKey }, predecessors, time: now.toISOString() });
+  return { lineage: bytes, lineage_signature: Buffer.from(await signDetached(key.secretKey, bytes)) };
+}
+
+async function insertNewKey(trx: Transaction<Database>, keys: KeyProvider, now: Date, predecessors: LineageKey[]): Promise<AuditSigningKey> {
   const { key, wrappedSecret } = await createAuditSigningKey(keys);
+  const lineage = await signedLineage(key, predecessors, now);
   await trx
     .insertInto('audit_signing_keys')
     .values({
@@ -127,6 +165,7 @@ async function insertNewKey(trx: Transaction<Database>, keys: KeyProvider, now: 
       kek_id: wrappedSecret.kekId,
       created_at: now,
       retired_at: null,
+      ...lineage,
     })
     .execute();
   return key;

@@ -1,8 +1,7 @@
-import { envKeyProvider } from '../../crypto/env-key-provider.js';
 import { KeyProviderError } from '../../crypto/errors.js';
-import { openFileKeyProvider } from '../../crypto/file-key-provider.js';
 import { rotateSigningKey } from '../audit/signing-key.repository.js';
 import { setLogLevel } from '../logging/logger.js';
+import { openMasterKeys } from './master-key.js';
 import { withVaultDatabase } from './vault-database.js';
 
 // `npm run audit:rotate-key`: creates a new audit signing key, retires the
@@ -17,11 +16,7 @@ let exitCode = 0;
 let output: Record<string, unknown> = {};
 try {
   const rotation = await withVaultDatabase(async (db, config) => {
-    // Never create a master key here: a new one could not unwrap anything.
-    const keys = config.masterKey.base64 !== undefined
-      ? envKeyProvider(config.masterKey.base64)
-      : await openFileKeyProvider(config.masterKey.file, { create: false });
-    return rotateSigningKey(db, keys);
+    return rotateSigningKey(db, await openMasterKeys(config));
   });
   rotation.key.secretKey.fill(0);
   output = { keyId: rotation.key.keyId, retiredKeyIds: rotation.retiredKeyIds, checkpoints: rotation.checkpoints.map((checkpoint) => ({ chain: checkpoint.chain, seq: checkpoint.seq })) };

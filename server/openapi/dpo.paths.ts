@@ -94,7 +94,7 @@ export const dpoPaths: PathItems = {
       tags: [TAG],
       operationId: 'getAuditKeys',
       summary: 'Public keys of the audit checkpoints',
-      description: 'Every Ed25519 key that signs or signed audit checkpoints, current and retired, so that anyone holding an export can verify it without the vault. Public, and never cached so that a rotation shows at once.',
+      description: 'Every Ed25519 key that signs or signed audit checkpoints and that the vault trusts (the current key, whose secret the master key unwraps, and the retired keys that its signed lineage names), current and retired, so that anyone holding an export can verify it without the vault. Public, and never cached so that a rotation shows at once.',
       security: PUBLIC,
       responses: {
         '200': jsonResponse('The key set.', ref('AuditKeySet'), undefined, NO_STORE_HEADER),

@@ -75,7 +75,7 @@ async function tamper(work: (trx: Transaction<any>) => Promise<unknown>): Promis
 }
 
 async function verifyWithSignatures(): Promise<VerificationReport> {
-  return verifyBothWays(db, { verifySignature: await createDatabaseSignatureVerifier(db) })
+  return verifyBothWays(db, { verifySignature: await createDatabaseSignatureVerifier(db, keys) })
 }
 
 /** Builds entries 1..10 with checkpoints at 4 and 10. */
@@ -160,7 +160,7 @@ describe('checkpoint tamper vectors', () => {
     const signature = await signDetached(foreign.key.secretKey, message)
     const checkpoint = { ...fields, message, signature }
 
-    expect(await verifyCheckpointSignature(checkpoint, await loadAuditKeySet(db))).toBe(false)
+    expect(await verifyCheckpointSignature(checkpoint, await loadAuditKeySet(db, keys))).toBe(false)
     const withForeign: AuditKeySet = {
       format: 'coffre-audit-keys/1',
       keys: [{ keyId: foreign.key.keyId, algorithm: 'Ed25519', publicKey: encodePublicKey(foreign.key.publicKey), createdAt: fields.time, retiredAt: null }],

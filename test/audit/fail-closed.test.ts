@@ -143,7 +143,7 @@ describe('concurrent audited requests', () => {
       expect(Number(chain.last)).toBe(Number(chain.count));
     }
 
-    const report = await verifyChain(vault.ctx.db, { verifySignature: await createDatabaseSignatureVerifier(vault.ctx.db) });
+    const report = await verifyChain(vault.ctx.db, { verifySignature: await createDatabaseSignatureVerifier(vault.ctx.db, vault.ctx.keys) });
     expect(report.valid).toBe(true);
     expect(report.entriesChecked).toBe(total);
   });

@@ -46,12 +46,14 @@ beforeAll(async () => {
   await uploadSpecimen(vault, camille, 'notification-aah.pdf', 'decision_mdph');
   while ((await headSeq()) < FIRST_CHECKPOINT_SEQ) await appendAboutCamille(1);
 
-  signingKey = (await createAuditSigningKey(vault.ctx.keys)).key;
-  // Stored retired and without its secret, so the vault never signs with it.
+  const created = await createAuditSigningKey(vault.ctx.keys);
+  signingKey = created.key;
+  // Stored retired, so the vault never signs with it, but with its secret
+  // wrapped by the vault's master key, which makes the vault trust it.
   await superuserQuery(
     vault,
-    'insert into audit_signing_keys (key_id, public_key, wrapped_secret, kek_id, created_at, retired_at) values ($1, $2, null, null, now(), now())',
-    [signingKey.keyId, Buffer.from(signingKey.publicKey)],
+    'insert into audit_signing_keys (key_id, public_key, wrapped_secret, kek_id, created_at, retired_at) values ($1, $2, $3, $4, now(), now())',
+    [signingKey.keyId, Buffer.from(signingKey.publicKey), Buffer.from(created.wrappedSecret.wrapped), created.wrappedSecret.kekId],
   );
   await insertCheckpoint(FIRST_CHECKPOINT_SEQ);
   await uploadSpecimen(vault, camille, 'notification-pch.pdf', 'decision_mdph');
@@ -60,7 +62,7 @@ beforeAll(async () => {
   await uploadSpecimen(vault, camille, 'photo-justificatif.png', 'other');
 
   // The vault's own keys, if it signs checkpoints, and the test's key.
-  keySet = await loadAuditKeySet(vault.ctx.db);
+  keySet = await loadAuditKeySet(vault.ctx.db, vault.ctx.keys);
   expect(keySet.keys.map((key) => key.keyId)).toContain(signingKey.keyId);
 });
 

@@ -105,7 +105,7 @@ describe('account pages', () => {
     const shown = /<pre class="coffre-certificate"[^>]*>([\s\S]*?)<\/pre>/.exec(response.text)?.[1];
     const certificate = JSON.parse(decodeEntities(shown!)) as ErasureCertificate;
     expect(certificate.personId).toBeDefined();
-    const report = await verifyErasureCertificate(certificate, await loadAuditKeySet(vault.ctx.db));
+    const report = await verifyErasureCertificate(certificate, await loadAuditKeySet(vault.ctx.db, vault.ctx.keys));
     expect(report.valid).toBe(true);
 
     const after = await request(vault.url).get('/api/v1/documents').set('Cookie', dominique.cookie);

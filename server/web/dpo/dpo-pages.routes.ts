@@ -84,7 +84,7 @@ export function dpoPageRoutes(ctx: AppContext): Router {
     if (!access) return;
 
     // As the API route does: the verification is recorded under the DPO actor type.
-    const view = await verifyAuditLog(ctx.db, { ...access.actor, actorType: 'dpo' });
+    const view = await verifyAuditLog(ctx.db, ctx.keys, { ...access.actor, actorType: 'dpo' });
     sendStaffPage(req, res, { title: 'Vérification du journal d\'audit', mainHtml: verificationPageHtml(view), nav: DPO_NAV, session: access.session });
   });
 
