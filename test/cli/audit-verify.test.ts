@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -34,15 +36,25 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-async function auditVerify(): Promise<{ code: number; report: { valid: boolean; entriesChecked: number; failure?: { kind: string; seq: number } } }> {
-  const env = { ...process.env, DATABASE_URL: database.url, COFFRE_RUNTIME_DATABASE_URL: runtimeUrlFor(database.url), LOG_LEVEL: 'error' };
+// A master key of the test's own: the log has no checkpoint, so no audit key needs it.
+const MASTER_KEY = randomBytes(32).toString('base64');
+
+async function runCommand(masterKey: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, COFFRE_RUNTIME_DATABASE_URL: runtimeUrlFor(database.url), LOG_LEVEL: 'error' };
+  delete env.COFFRE_MASTER_KEY;
+  delete env.COFFRE_MASTER_KEY_FILE;
   try {
-    const { stdout } = await run(path.join(PROJECT, 'node_modules/.bin/tsx'), ['server/cli/audit-verify.ts'], { cwd: PROJECT, env });
-    return { code: 0, report: JSON.parse(stdout) };
+    const { stdout, stderr } = await run(path.join(PROJECT, 'node_modules/.bin/tsx'), ['server/cli/audit-verify.ts'], { cwd: PROJECT, env: { ...env, ...masterKey } });
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, report: JSON.parse(failed.stdout) };
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
+}
+
+async function auditVerify(): Promise<{ code: number; report: { valid: boolean; entriesChecked: number; failure?: { kind: string; seq: number } } }> {
+  const { code, stdout } = await runCommand({ COFFRE_MASTER_KEY: MASTER_KEY });
+  return { code, report: JSON.parse(stdout) };
 }
 
 describe('npm run audit:verify', () => {
@@ -65,5 +77,16 @@ describe('npm run audit:verify', () => {
     expect(code).toBe(1);
     expect(report.valid).toBe(false);
     expect(report.failure).toMatchObject({ kind: 'hash_mismatch', seq: 3 });
+  });
+
+  it('exits 2 without the master key', async () => {
+    const missing = path.join(os.tmpdir(), `coffre-no-master-key-${randomUUID()}`, 'master-key.json');
+
+    const { code, stdout, stderr } = await runCommand({ COFFRE_MASTER_KEY_FILE: missing });
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('audit verification needs the master key');
+    expect(stderr).toContain(missing);
   });
 });
