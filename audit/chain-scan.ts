@@ -38,10 +38,10 @@ export interface HoldLimits {
 }
 
 /**
- * At most 100,000 rows or 64 MiB held. NOTE: an estimate. A generated log
- * of 1,000,000 entries loaded by two concurrent writers had about 11,000 rows
- * come early over a whole scan; no production log has been measured. A log
- * past the limit is verified chain by chain, more slowly but still exactly.
+ * At most 100,000 rows or 64 MiB held. NOTE: an estimate. In a generated
+ * log of 1,000,000 entries loaded by two concurrent writers, about 11,000
+ * rows came early over a whole scan. No production log has been measured.
+ * A log past the limit is verified chain by chain, more slowly but exactly.
  */
 export const DEFAULT_HOLD_LIMITS: HoldLimits = { rows: 100_000, bytes: 64 * 1024 * 1024 }
 
