@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../../audit/append.js';
 import { writeCheckpoints, type WrittenCheckpoint } from '../../audit/checkpoint-writer.js';
 import { keyLineageBytes, type LineageKey } from '../../audit/key-lineage.js';
 import { readStoredAuditKeys, trustedKeyIds } from '../../audit/trusted-keys.js';
+import { DecryptionFailed, KeyProviderError } from '../../crypto/errors.js';
 import type { KeyProvider } from '../../crypto/key-provider.js';
 import { createAuditSigningKey, signDetached, unwrapAuditSigningKey, type AuditSigningKey } from '../../crypto/signing-key.js';
 import type { Database } from '../db/schema.js';
@@ -73,11 +74,7 @@ export async function rotateSigningKey(
 ): Promise<SigningKeyRotation> {
   const { key, retiredKeyIds } = await db.transaction().execute(async (trx) => {
     await lockSigningKeys(trx);
-    const current = await readCurrentKey(trx, keys);
-    if (current !== null) {
-      if (!current.hasLineage) await recordFirstLineage(trx, current.key, now);
-      current.key.secretKey.fill(0);
-    }
+    await recordMissingLineage(trx, keys, now);
 
     // The new key vouches for the keys trusted now, and only for them: a key
     // inserted into the table without the master key stays out of the lineage.
@@ -132,6 +129,42 @@ async function readCurrentKey(trx: Transaction<Database>, keys: KeyProvider): Pr
   }
   const key = await unwrapAuditSigningKey(keys, row.key_id, new Uint8Array(row.public_key), { kekId: row.kek_id, wrapped: new Uint8Array(row.wrapped_secret) });
   return { key, hasLineage: row.lineage !== null };
+}
+
+/**
+ * Records the first lineage of a current key that has none, before a
+ * rotation. A rotation must also replace a current key that cannot prove
+ * itself (its secret erased or not unwrapping), so such a key is left as
+ * it is, and it and the keys before it stay untrusted.
+ */
+async function recordMissingLineage(trx: Transaction<Database>, keys: KeyProvider, now: Date): Promise<void> {
+  const row = await trx
+    .selectFrom('audit_signing_keys')
+    .select(['key_id', 'public_key', 'wrapped_secret', 'kek_id'])
+    .where('retired_at', 'is', null)
+    .where('lineage', 'is', null)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined) return;
+  if (row.wrapped_secret === null || row.kek_id === null) {
+    logger.warn('current audit signing key has no secret; rotating without its lineage', { keyId: row.key_id });
+    return;
+  }
+
+  let key: AuditSigningKey;
+  try {
+    key = await unwrapAuditSigningKey(keys, row.key_id, new Uint8Array(row.public_key), { kekId: row.kek_id, wrapped: new Uint8Array(row.wrapped_secret) });
+  } catch (error) {
+    if (!(error instanceof DecryptionFailed || error instanceof KeyProviderError)) throw error;
+    logger.warn('current audit signing key does not unwrap; rotating without its lineage', { keyId: row.key_id, error });
+    return;
+  }
+  try {
+    await recordFirstLineage(trx, key, now);
+  } finally {
+    key.secretKey.fill(0);
+  }
 }
 
 /**

@@ -168,6 +168,26 @@ describe('key rotation', () => {
     expect(await publishedKeyIds()).not.toContain(planted.keyId)
   })
 
+  test('rotation replaces a current key without its secret', async () => {
+    await db.updateTable('audit_signing_keys').set({ wrapped_secret: null, kek_id: null, lineage: null, lineage_signature: null }).where('key_id', '=', key.keyId).execute()
+
+    const rotation = await rotateSigningKey(db, keys)
+
+    // Nothing proves the old key any more, so the new one does not vouch for it.
+    expect(rotation.retiredKeyIds).toEqual([key.keyId])
+    expect(await publishedKeyIds()).toEqual([rotation.key.keyId])
+  })
+
+  test('rotation replaces a current key that does not unwrap', async () => {
+    // One bit flipped in the ciphertext, so the authenticated decryption fails.
+    await sql`update audit_signing_keys set wrapped_secret = set_byte(wrapped_secret, 29, get_byte(wrapped_secret, 29) # 1) where key_id = ${key.keyId}`.execute(db)
+
+    const rotation = await rotateSigningKey(db, keys)
+
+    expect(rotation.retiredKeyIds).toEqual([key.keyId])
+    expect(await publishedKeyIds()).toEqual([rotation.key.keyId])
+  })
+
   test('retired key with another public key is not trusted', async () => {
     await appendMany(2)
     const rotation = await rotateSigningKey(db, keys)
