@@ -6,12 +6,14 @@ import { to as copyTo } from 'pg-copy-streams'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 import { appendAuditEvent } from '../../audit/append.js'
-import { chainOf } from '../../audit/chains.js'
+import { AUDIT_CHAINS, chainOf } from '../../audit/chains.js'
 import { ChainScan, SCANNED_COLUMNS, type ExpectedCheckpoint, type HoldLimits, type ScanResult } from '../../audit/chain-scan.js'
 import { readCheckpointsByChain } from '../../audit/checkpoint-reader.js'
 import { readCopyRows, type CopyBatch } from '../../audit/copy-rows.js'
 import { scanInParallel } from '../../audit/parallel-scan.js'
+import { scanSnapshotPart } from '../../audit/snapshot-scan.js'
 import type { AuditEventInput } from '../../audit/entry.js'
+import { verifyChain } from '../../audit/verify.js'
 import { poolOf } from '../../server/db/pool.js'
 import { resetAuditLog } from '../support/audit-log.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
@@ -209,6 +211,53 @@ describe('parallel verification', () => {
     const report = await verifyBothWays(db)
 
     expect(report).toMatchObject({ valid: true, entriesChecked: 20 })
+  })
+
+  test('appends during a scan stay out of its snapshot', async () => {
+    const before = Number((await sql<{ count: string }>`select count(*) as count from audit_events`.execute(db)).rows[0]!.count)
+    const outcomes: string[] = []
+
+    const [report] = await Promise.all([
+      verifyChain(db, { workers: 2, onScan: (outcome) => outcomes.push(outcome) }),
+      Promise.all(Array.from({ length: 30 }, (_, index) => append(index % 2 === 0 ? FIRST : SECOND))),
+    ])
+
+    expect(report.valid).toBe(true)
+    expect(outcomes).toEqual(['scan'])
+    expect(report.entriesChecked).toBeGreaterThanOrEqual(before)
+    expect(report.entriesChecked).toBeLessThanOrEqual(before + 30)
+    // Each chain's head in the report is an entry that exists with that hash.
+    for (const head of report.heads) {
+      expect(await storedHash(head.chain, head.seq)).toBe(head.hash)
+    }
+    expect((await verifyChain(db, { workers: 2 })).entriesChecked).toBe(before + 30)
+  })
+
+  test('a part reads the exported snapshot, not later appends', async () => {
+    const client = await poolOf(db).connect()
+    try {
+      await client.query('begin isolation level repeatable read read only')
+      const { rows } = await client.query<{ snapshot: string; count: string }>('select pg_export_snapshot() as snapshot, (select count(*) from audit_events) as count')
+      await append(FIRST)
+      await append(SECOND)
+
+      const result = await scanSnapshotPart({
+        connection: { connectionString: database.url },
+        snapshot: rows[0]!.snapshot,
+        parts: 1,
+        part: 0,
+        chains: AUDIT_CHAINS,
+        checkpoints: [],
+        batchSize: 100,
+      })
+
+      expect(result.ok).toBe(true)
+      const entries = result.ok ? result.chains.reduce((sum, chain) => sum + chain.entries, 0) : -1
+      expect(entries).toBe(Number(rows[0]!.count))
+      await client.query('commit')
+    } finally {
+      client.release()
+    }
   })
 
   test('a worker that cannot connect rejects the scan', async () => {
