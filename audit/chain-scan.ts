@@ -66,7 +66,7 @@ export type ScanResult = { ok: true; chains: ScannedChain[] } | { ok: false; dou
 
 interface ChainState {
   position: ChainPosition
-  held: Map<number, CopyBatch>
+  earlyRows: Map<number, CopyBatch>
   checkpoints: readonly ExpectedCheckpoint[]
   nextCheckpoint: number
   checkpointsChecked: number
@@ -79,8 +79,8 @@ const SEQ = 1
 export class ChainScan {
   readonly #states: (ChainState | undefined)[] = []
   readonly #limits: HoldLimits
-  #heldRows = 0
-  #heldBytes = 0
+  #earlyRowCount = 0
+  #earlyByteCount = 0
   #doubt: ScanDoubt | null = null
 
   /**
@@ -92,7 +92,7 @@ export class ChainScan {
     for (const chain of chains) {
       this.#states[chain] = {
         position: { chain, seq: 1, prevHash: Buffer.from(GENESIS_HASH, 'hex'), prevTime: null },
-        held: new Map(),
+        earlyRows: new Map(),
         checkpoints: checkpoints.get(chain) ?? [],
         nextCheckpoint: 0,
         checkpointsChecked: 0,
@@ -119,9 +119,9 @@ export class ChainScan {
 
       const seq = readInt64(buffer, offsets[base + SEQ * 2]!, offsets[base + SEQ * 2 + 1]!)
       if (seq === state.position.seq) {
-        if (!this.#accept(state, batch, row) || !this.#acceptHeld(state)) return false
-      } else if (seq > state.position.seq && !state.held.has(seq)) {
-        if (!this.#hold(state, seq, copyRow(batch, row))) return false
+        if (!this.#accept(state, batch, row) || !this.#acceptEarlyRows(state)) return false
+      } else if (seq > state.position.seq && !state.earlyRows.has(seq)) {
+        if (!this.#keepEarlyRow(state, seq, copyRow(batch, row))) return false
       } else {
         return this.#fail(chain, seq, 'a seq comes twice, or is not a positive integer')
       }
@@ -134,7 +134,7 @@ export class ChainScan {
     if (this.#doubt === null) {
       for (const state of this.#states) {
         if (state === undefined) continue
-        if (state.held.size > 0) {
+        if (state.earlyRows.size > 0) {
           this.#fail(state.position.chain, state.position.seq, 'an entry is missing before later ones')
           break
         }
@@ -184,21 +184,21 @@ export class ChainScan {
   }
 
   /** Checks the held rows that now follow the chain's last checked entry. */
-  #acceptHeld(state: ChainState): boolean {
-    for (let next = state.held.get(state.position.seq); next !== undefined; next = state.held.get(state.position.seq)) {
-      state.held.delete(state.position.seq)
-      this.#heldRows--
-      this.#heldBytes -= next.buffer.length
+  #acceptEarlyRows(state: ChainState): boolean {
+    for (let next = state.earlyRows.get(state.position.seq); next !== undefined; next = state.earlyRows.get(state.position.seq)) {
+      state.earlyRows.delete(state.position.seq)
+      this.#earlyRowCount--
+      this.#earlyByteCount -= next.buffer.length
       if (!this.#accept(state, next, 0)) return false
     }
     return true
   }
 
-  #hold(state: ChainState, seq: number, row: CopyBatch): boolean {
-    state.held.set(seq, row)
-    this.#heldRows++
-    this.#heldBytes += row.buffer.length
-    if (this.#heldRows > this.#limits.rows || this.#heldBytes > this.#limits.bytes) {
+  #keepEarlyRow(state: ChainState, seq: number, row: CopyBatch): boolean {
+    state.earlyRows.set(seq, row)
+    this.#earlyRowCount++
+    this.#earlyByteCount += row.buffer.length
+    if (this.#earlyRowCount > this.#limits.rows || this.#earlyByteCount > this.#limits.bytes) {
       return this.#fail(state.position.chain, state.position.seq, `more than ${this.#limits.rows} rows or ${this.#limits.bytes} bytes came before their predecessor`)
     }
     return true

@@ -1,21 +1,9 @@
 /**
- * Reading a chain's checkpoints for verification, in seq order.
+ * Reading the chains' checkpoints for verification, in seq order.
  */
 import type pg from 'pg'
 
 import type { StoredCheckpoint } from './verification-report.js'
-
-/**
- * Reads every checkpoint of one chain, ordered by seq then id, through the
- * client that holds the verification's snapshot.
- */
-export async function readCheckpoints(client: pg.PoolClient, chain: number): Promise<StoredCheckpoint[]> {
-  const { rows } = await client.query(
-    'select id, chain, seq, head_hash, time, key_id, message, signature from audit_checkpoints where chain = $1 order by seq, id',
-    [chain],
-  )
-  return rows.map(toStoredCheckpoint)
-}
 
 /**
  * Reads the checkpoints of every chain in `chains`, each chain's in seq then
@@ -37,10 +25,10 @@ export async function readCheckpointsByChain(client: pg.PoolClient, chains: read
 
 /** Cursor over checkpoints held in memory, consumed in order. */
 export class CheckpointQueue {
-  readonly #checkpoints: StoredCheckpoint[]
+  readonly #checkpoints: readonly StoredCheckpoint[]
   #index = 0
 
-  constructor(checkpoints: StoredCheckpoint[]) {
+  constructor(checkpoints: readonly StoredCheckpoint[]) {
     this.#checkpoints = checkpoints
   }
 

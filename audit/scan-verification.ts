@@ -7,7 +7,6 @@ import type pg from 'pg'
 
 import { logger } from '../server/logging/logger.js'
 import { AUDIT_CHAINS } from './chains.js'
-import { readCheckpointsByChain } from './checkpoint-reader.js'
 import type { ScanResult } from './chain-scan.js'
 import { scanInParallel } from './parallel-scan.js'
 import { findRowOutsideKnownChains } from './stray-rows.js'
@@ -33,11 +32,11 @@ export interface ScanVerificationOptions {
 export async function verifyByScan(
   client: pg.PoolClient,
   pool: pg.Pool,
+  checkpoints: ReadonlyMap<number, readonly StoredCheckpoint[]>,
   parts: number,
   batchSize: number,
   { verifySignature, onScan }: ScanVerificationOptions,
 ): Promise<VerificationReport | null> {
-  const checkpoints = await readCheckpointsByChain(client, AUDIT_CHAINS)
   let scan: ScanResult
   try {
     scan = await scanInParallel(client, checkpoints, { parts, batchSize, connection: connectionOf(pool) })

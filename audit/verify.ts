@@ -10,7 +10,7 @@ import { to as copyTo } from 'pg-copy-streams'
 import { poolOf } from '../server/db/pool.js'
 import { logger } from '../server/logging/logger.js'
 import { AUDIT_CHAINS } from './chains.js'
-import { CheckpointQueue, readCheckpoints } from './checkpoint-reader.js'
+import { CheckpointQueue, readCheckpointsByChain } from './checkpoint-reader.js'
 import { checkCopiedRow, VERIFIED_COLUMNS } from './copied-entry-check.js'
 import { readCopyRows, type CopyBatch } from './copy-rows.js'
 import { GENESIS_HASH } from './entry.js'
@@ -121,9 +121,13 @@ async function verifyInSnapshot(db: Kysely<any>, batchSize: number, options: Ver
     // The whole log is read in this transaction, which may outlast the
     // pool's statement timeout on a large log.
     await client.query('set local statement_timeout = 0')
+    // Checkpoints are read before the entries, since the connection serves
+    // nothing else while a COPY runs. A chain gets about one checkpoint per
+    // thousand entries, so they fit in memory.
+    const checkpoints = await readCheckpointsByChain(client, AUDIT_CHAINS)
     const parts = options.workers ?? (await defaultWorkers(client))
-    const scanned = parts > 0 ? await verifyByScan(client, poolOf(db), parts, batchSize, options) : null
-    const report = scanned ?? (await verifyChainsInOrder(client, batchSize, options.verifySignature))
+    const scanned = parts > 0 ? await verifyByScan(client, poolOf(db), checkpoints, parts, batchSize, options) : null
+    const report = scanned ?? (await verifyChainsInOrder(client, checkpoints, batchSize, options.verifySignature))
     logger.info('audit log verified', {
       valid: report.valid,
       entriesChecked: report.entriesChecked,
@@ -160,12 +164,14 @@ async function defaultWorkers(client: pg.PoolClient): Promise<number> {
 
 async function verifyChainsInOrder(
   client: pg.PoolClient,
+  checkpoints: ReadonlyMap<number, readonly StoredCheckpoint[]>,
   batchSize: number,
   verifySignature: VerifyChainOptions['verifySignature'],
 ): Promise<VerificationReport> {
   const report: VerificationReport = { valid: true, entriesChecked: 0, checkpointsChecked: 0, head: null, heads: [] }
   for (const chain of AUDIT_CHAINS) {
-    const failure = await verifyOneChain(client, chain, batchSize, verifySignature, report)
+    const queue = new CheckpointQueue(checkpoints.get(chain) ?? [])
+    const failure = await verifyOneChain(client, chain, queue, batchSize, verifySignature, report)
     if (failure !== null) {
       return { ...report, valid: false, failure }
     }
@@ -185,14 +191,11 @@ async function verifyChainsInOrder(
 async function verifyOneChain(
   client: pg.PoolClient,
   chain: number,
+  checkpoints: CheckpointQueue,
   batchSize: number,
   verifySignature: VerifyChainOptions['verifySignature'],
   report: VerificationReport,
 ): Promise<VerificationFailure | null> {
-  // Checkpoints are read before the entries, since the connection serves
-  // nothing else while a COPY runs. A chain gets about one checkpoint per
-  // thousand entries, so they fit in memory.
-  const checkpoints = new CheckpointQueue(await readCheckpoints(client, chain))
   const position: ChainPosition = { chain, seq: 1, prevHash: Buffer.from(GENESIS_HASH, 'hex'), prevTime: null }
 
   const stream = client.query(

@@ -3,7 +3,6 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 
-import { appendAuditEvent } from '../../audit/append.js'
 import { chainOf } from '../../audit/chains.js'
 import { checkpointMessageBytes, encodePublicKey, verifyCheckpointSignature, type AuditKeySet } from '../../audit/checkpoint-message.js'
 import { createDatabaseSignatureVerifier, loadAuditKeySet } from '../../audit/checkpoint-signatures.js'
@@ -12,7 +11,7 @@ import type { VerificationReport } from '../../audit/verify.js'
 import { envKeyProvider } from '../../crypto/env-key-provider.js'
 import { createAuditSigningKey, signDetached, type AuditSigningKey } from '../../crypto/signing-key.js'
 import { loadOrCreateSigningKey, rotateSigningKey } from '../../server/audit/signing-key.repository.js'
-import { resetAuditLog } from '../support/audit-log.js'
+import { appendDocumentReads, resetAuditLog } from '../support/audit-log.js'
 import { verifyBothWays } from '../support/verify-both-ways.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
@@ -52,15 +51,7 @@ beforeEach(async () => {
 })
 
 async function appendMany(count: number): Promise<void> {
-  for (let index = 0; index < count; index++) {
-    await db.transaction().execute((trx) =>
-      appendAuditEvent(trx, {
-        actorType: 'person', actorId: randomUUID(), subjectId: SUBJECT, action: 'document.read',
-        resourceType: 'document', resourceId: randomUUID(), outcome: 'allow', reason: null,
-        requestId: randomUUID(), sourceAddress: '127.0.0.1',
-      }),
-    )
-  }
+  await appendDocumentReads(db, SUBJECT, count)
 }
 
 /** Runs table changes as the owner with the append-only triggers disabled, in one transaction. */

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import { sql, type Kysely, type Transaction } from 'kysely';
+
+import { appendAuditEvent } from '../../audit/append.js';
 
 /**
  * Empties the audit log as the database owner: entries, checkpoints and the
@@ -19,4 +23,21 @@ export async function resetAuditLog(db: Kysely<any> | Transaction<any>, options:
   };
   if (db.isTransaction) await reset(db as Transaction<any>);
   else await db.transaction().execute(reset);
+}
+
+/**
+ * Appends `count` allowed document reads about `subjectId`, each by a new
+ * actor in a transaction of its own, as routes append them. All go to the
+ * subject's chain.
+ */
+export async function appendDocumentReads(db: Kysely<any>, subjectId: string, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    await db.transaction().execute((trx) =>
+      appendAuditEvent(trx, {
+        actorType: 'person', actorId: randomUUID(), subjectId, action: 'document.read',
+        resourceType: 'document', resourceId: randomUUID(), outcome: 'allow', reason: null,
+        requestId: randomUUID(), sourceAddress: '127.0.0.1',
+      }),
+    );
+  }
 }
